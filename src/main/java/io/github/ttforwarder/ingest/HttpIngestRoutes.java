@@ -1,0 +1,69 @@
+package io.github.ttforwarder.ingest;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.camel.builder.RouteBuilder;
+
+import io.github.ttforwarder.ingest.IngestResponseWriter.Style;
+
+/**
+ * HTTP ingest (Camel platform-http): the Adobe Edge endpoints and the plain {@code /events} endpoint. Each
+ * request is read into events ({@link InboundBodyReader}), every event is split off and offered to the rules
+ * ({@code direct:offer-to-rules}), and the answer says what became of each ({@link IngestResponseWriter}).
+ *
+ * <ul>
+ * <li>{@code POST /ee/v2/collect[?silent=true]} — Edge Server API batch → 202 (204 when silent)</li>
+ * <li>{@code POST /ee/v2/interact} — Edge Server API, one event → 200 {@code {"requestId","handle":[]}}</li>
+ * <li>{@code POST /ee[/{locationHint}]/v1/interact} — Web SDK (JSON sent as text/plain) → 200</li>
+ * <li>{@code POST /ee[/{locationHint}]/v1/collect} — Web SDK {@code sendBeacon} → 204</li>
+ * <li>{@code POST /ee[/{locationHint}]/v1/identity/acquire} and {@code /v1/privacy/set-consent} — Web SDK
+ *     calls without events → 200 {@code {"requestId","handle":[]}}</li>
+ * <li>{@code POST /events} — plain events or relayed Adobe events, one object or an array → 202</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class HttpIngestRoutes extends RouteBuilder {
+
+    @Inject
+    RequestContextExtractor requestContext;
+    @Inject
+    InboundBodyReader bodyReader;
+    @Inject
+    IngestResponseWriter responses;
+
+    @Override
+    public void configure() {
+        endpoint("ingest-events", "/events", Style.EVENTS);
+        endpoint("ingest-edge-collect", "/ee/v2/collect", Style.COLLECT);
+        endpoint("ingest-edge-interact", "/ee/v2/interact", Style.INTERACT);
+        endpoint("ingest-websdk-interact", "/ee/v1/interact", Style.WEB_SDK);
+        endpoint("ingest-websdk-interact-hint", "/ee/{locationHint}/v1/interact", Style.WEB_SDK);
+        endpoint("ingest-websdk-collect", "/ee/v1/collect", Style.BEACON);
+        endpoint("ingest-websdk-collect-hint", "/ee/{locationHint}/v1/collect", Style.BEACON);
+        endpoint("ingest-websdk-identity", "/ee/v1/identity/acquire", Style.WEB_SDK);
+        endpoint("ingest-websdk-identity-hint", "/ee/{locationHint}/v1/identity/acquire", Style.WEB_SDK);
+        endpoint("ingest-websdk-consent", "/ee/v1/privacy/set-consent", Style.WEB_SDK);
+        endpoint("ingest-websdk-consent-hint", "/ee/{locationHint}/v1/privacy/set-consent", Style.WEB_SDK);
+
+        from("direct:ingest").routeId("ingest")
+                .onException(MalformedRequestException.class).handled(true)
+                    .process(responses::malformed)
+                .end()
+                .onException(Exception.class).handled(true)
+                    .process(responses::internalError)
+                .end()
+                .process(requestContext)
+                .process(bodyReader)
+                .split(body())
+                    .to("direct:offer-to-rules")
+                .end()
+                .process(responses::respond);
+    }
+
+    private void endpoint(String routeId, String path, Style style) {
+        from("platform-http:" + path + "?httpMethodRestrict=POST").routeId(routeId)
+                .setProperty(IngestResponseWriter.STYLE, constant(style))
+                .to("direct:ingest");
+    }
+}

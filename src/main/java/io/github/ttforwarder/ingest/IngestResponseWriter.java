@@ -1,0 +1,195 @@
+package io.github.ttforwarder.ingest;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.jboss.logging.Logger;
+
+import io.github.ttforwarder.model.EventOutcome;
+import io.github.ttforwarder.model.Headers;
+import io.github.ttforwarder.model.RequestContext;
+
+/**
+ * Writes the HTTP answer of an ingest request from the outcomes of its events.
+ *
+ * <ul>
+ * <li>{@link Style#EVENTS} ({@code /events}) and {@link Style#COLLECT} ({@code /ee/v2/collect}): {@code 202} with
+ *     {@code {"requestId", "received", "forwarded", "unmatched", "rejected", "events": [outcome...]}};
+ *     {@code 204} for {@code /ee/v2/collect?silent=true}; when every event was rejected, {@code 400}
+ *     {@code application/problem+json} (RFC 7807) with the same {@code events}.</li>
+ * <li>{@link Style#INTERACT} ({@code /ee/v2/interact}) and {@link Style#WEB_SDK} ({@code /ee/v1/interact}):
+ *     {@code 200} {@code {"requestId", "handle": [], "warnings": [...]}} as the Adobe Edge answers (a rejected
+ *     event becomes a warning with {@code report.eventIndex}); {@code /ee/v2/interact} answers 400 when every
+ *     event was rejected.</li>
+ * <li>{@link Style#BEACON} ({@code /ee/v1/collect}, sent by {@code sendBeacon}, never read): {@code 204}.</li>
+ * </ul>
+ * Malformed bodies: {@code 400} problem; unexpected failures: {@code 500} problem with no internals.
+ */
+@ApplicationScoped
+@Named("ingestResponseWriter")
+public class IngestResponseWriter {
+
+    private static final Logger LOG = Logger.getLogger(IngestResponseWriter.class);
+
+    /** Exchange property holding the {@link Style} of the endpoint. */
+    public static final String STYLE = "ForwarderResponseStyle";
+
+    /** How an endpoint answers. */
+    public enum Style {
+        EVENTS, COLLECT, INTERACT, WEB_SDK, BEACON
+    }
+
+    private static final String PROBLEM_JSON = "application/problem+json";
+
+    private final ObjectMapper mapper;
+
+    public IngestResponseWriter(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** Answers a request whose events went through the rules (outcomes in {@value Headers#OUTCOMES}). */
+    @SuppressWarnings("unchecked")
+    public void respond(Exchange exchange) {
+        List<EventOutcome> outcomes = new ArrayList<>(exchange.getProperty(Headers.OUTCOMES, List.class));
+        outcomes.sort(Comparator.comparingInt(EventOutcome::getIndex));
+        RequestContext ctx = exchange.getProperty(Headers.REQUEST_CONTEXT, RequestContext.class);
+        Style style = exchange.getProperty(STYLE, Style.class);
+        boolean silent = Boolean.TRUE.equals(exchange.getProperty(RequestContextExtractor.SILENT, Boolean.class));
+        int forwarded = 0;
+        int unmatched = 0;
+        int rejected = 0;
+        for (EventOutcome o : outcomes) {
+            switch (o.getStatus()) {
+                case FORWARDED -> forwarded++;
+                case UNMATCHED -> unmatched++;
+                default -> rejected++;
+            }
+        }
+        boolean allRejected = rejected > 0 && rejected == outcomes.size();
+        Message m = exchange.getMessage();
+        m.getHeaders().clear();
+        m.setHeader("X-Request-Id", ctx.requestId());
+        switch (style) {
+            case BEACON -> noContent(m);
+            case COLLECT, EVENTS -> {
+                if (allRejected) {
+                    Map<String, Object> problem = problem(400, "Bad Request", rejected == 1
+                            ? "the event was rejected: " + firstReason(outcomes)
+                            : "all " + rejected + " events were rejected; see events[] for each reason", ctx);
+                    problem.put("events", outcomes);
+                    json(m, 400, PROBLEM_JSON, problem);
+                } else if (silent && style == Style.COLLECT) {
+                    noContent(m);
+                } else {
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("requestId", ctx.requestId());
+                    body.put("received", outcomes.size());
+                    body.put("forwarded", forwarded);
+                    body.put("unmatched", unmatched);
+                    body.put("rejected", rejected);
+                    body.put("events", outcomes);
+                    json(m, 202, "application/json", body);
+                }
+            }
+            case INTERACT, WEB_SDK -> {
+                if (allRejected && style == Style.INTERACT) {
+                    Map<String, Object> problem = problem(400, "Bad Request", "the event was rejected: " + firstReason(outcomes), ctx);
+                    problem.put("events", outcomes);
+                    json(m, 400, PROBLEM_JSON, problem);
+                } else {
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("requestId", ctx.requestId());
+                    body.put("handle", List.of());
+                    List<Map<String, Object>> warnings = new ArrayList<>();
+                    for (EventOutcome o : outcomes) {
+                        for (EventOutcome.Rejection r : o.getRejections()) {
+                            Map<String, Object> w = new LinkedHashMap<>();
+                            w.put("type", "https://ns.adobe.com/aep/errors/EXEG-0000-400");
+                            w.put("status", 400);
+                            w.put("title", "Event rejected by the TikTok forwarder");
+                            w.put("detail", describe(r));
+                            w.put("report", Map.of("eventIndex", o.getIndex()));
+                            warnings.add(w);
+                        }
+                    }
+                    if (!warnings.isEmpty()) {
+                        body.put("warnings", warnings);
+                    }
+                    json(m, 200, "application/json;charset=utf-8", body);
+                }
+            }
+            default -> throw new IllegalStateException("no response style");
+        }
+    }
+
+    /** Answers {@code 400} problem+json for a body that holds no events at all. */
+    public void malformed(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        RequestContext ctx = exchange.getProperty(Headers.REQUEST_CONTEXT, RequestContext.class);
+        Message m = exchange.getMessage();
+        m.getHeaders().clear();
+        json(m, 400, PROBLEM_JSON, problem(400, "Bad Request", e == null ? "malformed request" : e.getMessage(), ctx));
+    }
+
+    /** Answers {@code 500} problem+json; the cause is logged (type only, messages may quote input), not sent. */
+    public void internalError(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        RequestContext ctx = exchange.getProperty(Headers.REQUEST_CONTEXT, RequestContext.class);
+        LOG.errorf("Ingest request %s failed: %s", ctx == null ? "?" : ctx.requestId(), e == null ? "?" : e.getClass().getName());
+        Message m = exchange.getMessage();
+        m.getHeaders().clear();
+        json(m, 500, PROBLEM_JSON, problem(500, "Internal Server Error",
+                "the forwarder could not process the request; nothing of it was forwarded", ctx));
+    }
+
+    private static String firstReason(List<EventOutcome> outcomes) {
+        for (EventOutcome o : outcomes) {
+            for (EventOutcome.Rejection r : o.getRejections()) {
+                return describe(r);
+            }
+        }
+        return "rejected";
+    }
+
+    private static String describe(EventOutcome.Rejection r) {
+        return r.field() == null ? r.reason() : r.field() + ": " + r.reason();
+    }
+
+    private static Map<String, Object> problem(int status, String title, String detail, RequestContext ctx) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("type", "about:blank");
+        p.put("title", title);
+        p.put("status", status);
+        p.put("detail", detail);
+        if (ctx != null) {
+            p.put("requestId", ctx.requestId());
+        }
+        return p;
+    }
+
+    private static void noContent(Message m) {
+        m.setHeader(Exchange.HTTP_RESPONSE_CODE, 204);
+        m.setBody(null);
+    }
+
+    private void json(Message m, int status, String contentType, Object body) {
+        m.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        m.setHeader(Exchange.CONTENT_TYPE, contentType);
+        try {
+            m.setBody(mapper.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("response not serialisable", e);
+        }
+    }
+}

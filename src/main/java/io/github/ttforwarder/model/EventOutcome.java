@@ -1,0 +1,104 @@
+package io.github.ttforwarder.model;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * What became of one inbound event; collected per request and reported to the client.
+ * Never holds personal data: only event names, ids, pixel names, field paths and reasons.
+ */
+@RegisterForReflection
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public final class EventOutcome {
+
+    /** {@code forwarded}: at least one TikTok event was handed to delivery; {@code rejected}: invalid input,
+     * nothing sent; {@code unmatched}: valid, but no rule fired (not an error). */
+    public enum Status {
+        @JsonProperty("forwarded") FORWARDED,
+        @JsonProperty("rejected") REJECTED,
+        @JsonProperty("unmatched") UNMATCHED
+    }
+
+    /** One TikTok event a rule produced from the inbound event. */
+    @RegisterForReflection
+    public record Sent(String rule, String event, @JsonProperty("event_id") String eventId, String pixel) {
+    }
+
+    /** One rule's rejection: which field and why. */
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Rejection(String rule, String field, String reason) {
+    }
+
+    private final int index;
+    private final List<Sent> sent = new ArrayList<>();
+    private final List<Rejection> rejections = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+    private String eventType;
+
+    /** @param index the event's position in its request (0-based) */
+    public EventOutcome(int index) {
+        this.index = index;
+    }
+
+    /** @return the event's position in its request (0-based). */
+    public int getIndex() {
+        return index;
+    }
+
+    /** @return the overall status: forwarded if any rule sent an event, else rejected if any rule or the
+     * reader rejected it, else unmatched. */
+    public Status getStatus() {
+        if (!sent.isEmpty()) {
+            return Status.FORWARDED;
+        }
+        return rejections.isEmpty() ? Status.UNMATCHED : Status.REJECTED;
+    }
+
+    /** @return the event type the rules saw ({@code xdm.eventType} or its classification, or the plain event name). */
+    @JsonProperty("event_type")
+    public String getEventType() {
+        return eventType;
+    }
+
+    public void setEventType(String eventType) {
+        this.eventType = eventType;
+    }
+
+    /** @return the TikTok events produced. */
+    public List<Sent> getSent() {
+        return sent;
+    }
+
+    /** @return why the event (or one rule's TikTok event) was rejected. */
+    public List<Rejection> getRejections() {
+        return rejections;
+    }
+
+    /** @return fields left out with the reason, e.g. {@code user.phone: not a valid phone number, left out}. */
+    public List<String> getWarnings() {
+        return warnings;
+    }
+
+    /** Adds a warning once (rules firing on the same event repeat them). */
+    public void warn(String warning) {
+        if (!warnings.contains(warning)) {
+            warnings.add(warning);
+        }
+    }
+
+    /** Merges what one rule produced (the rule ran on a copy of the event). */
+    public void merge(EventOutcome other) {
+        sent.addAll(other.sent);
+        rejections.addAll(other.rejections);
+        other.warnings.forEach(this::warn);
+        if (eventType == null) {
+            eventType = other.eventType;
+        }
+    }
+}
