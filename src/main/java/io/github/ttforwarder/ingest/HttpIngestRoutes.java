@@ -41,10 +41,10 @@ public class HttpIngestRoutes extends RouteBuilder {
         endpoint("ingest-websdk-interact-hint", "/ee/{locationHint}/v1/interact", Style.WEB_SDK);
         endpoint("ingest-websdk-collect", "/ee/v1/collect", Style.BEACON);
         endpoint("ingest-websdk-collect-hint", "/ee/{locationHint}/v1/collect", Style.BEACON);
-        endpoint("ingest-websdk-identity", "/ee/v1/identity/acquire", Style.WEB_SDK);
-        endpoint("ingest-websdk-identity-hint", "/ee/{locationHint}/v1/identity/acquire", Style.WEB_SDK);
-        endpoint("ingest-websdk-consent", "/ee/v1/privacy/set-consent", Style.WEB_SDK);
-        endpoint("ingest-websdk-consent-hint", "/ee/{locationHint}/v1/privacy/set-consent", Style.WEB_SDK);
+        noEvents("ingest-websdk-identity", "/ee/v1/identity/acquire");
+        noEvents("ingest-websdk-identity-hint", "/ee/{locationHint}/v1/identity/acquire");
+        noEvents("ingest-websdk-consent", "/ee/v1/privacy/set-consent");
+        noEvents("ingest-websdk-consent-hint", "/ee/{locationHint}/v1/privacy/set-consent");
 
         from("direct:ingest").routeId("ingest")
                 .onException(MalformedRequestException.class).handled(true)
@@ -58,6 +58,14 @@ public class HttpIngestRoutes extends RouteBuilder {
                 .split(body())
                     .to("direct:offer-to-rules")
                 .end()
+                .process(responses::respond);
+    }
+
+    /** Web SDK calls that carry no events: answered as the Edge does, nothing is forwarded. */
+    private void noEvents(String routeId, String path) {
+        from("platform-http:" + path + "?httpMethodRestrict=POST").routeId(routeId)
+                .setProperty(IngestResponseWriter.STYLE, constant(Style.WEB_SDK))
+                .process(requestContext)
                 .process(responses::respond);
     }
 

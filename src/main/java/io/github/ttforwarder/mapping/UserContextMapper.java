@@ -62,9 +62,9 @@ public class UserContextMapper implements Processor {
     private final Set<String> externalIdNamespaces;
 
     public UserContextMapper(HashingBean hashing,
-            @ConfigProperty(name = "forwarder.identity.external-id-namespaces", defaultValue = "CRMID") String namespaces) {
+            @ConfigProperty(name = "forwarder.identity.external-id-namespaces") java.util.Optional<String> namespaces) {
         this.hashing = hashing;
-        this.externalIdNamespaces = Arrays.stream(namespaces.split(","))
+        this.externalIdNamespaces = Arrays.stream(namespaces.orElse("").split(","))
                 .map(s -> s.trim().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
     }
 

@@ -51,9 +51,9 @@ public class WebEventMapper implements Processor {
     private final String configuredTestEventCode;
 
     public WebEventMapper(PixelRegistry pixels,
-            @ConfigProperty(name = "tiktok.test-event-code", defaultValue = "") String testEventCode) {
+            @ConfigProperty(name = "tiktok.test-event-code") java.util.Optional<String> testEventCode) {
         this.pixels = pixels;
-        this.configuredTestEventCode = testEventCode == null ? "" : testEventCode.trim();
+        this.configuredTestEventCode = testEventCode.map(String::trim).orElse("");
     }
 
     @Override

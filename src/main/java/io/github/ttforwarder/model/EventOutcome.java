@@ -26,6 +26,7 @@ public final class EventOutcome {
 
     /** One TikTok event a rule produced from the inbound event. */
     @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Sent(String rule, String event, @JsonProperty("event_id") String eventId, String pixel) {
     }
 
