@@ -1,0 +1,259 @@
+package io.github.ttforwarder.delivery;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.github.ttforwarder.config.Pixel;
+import io.github.ttforwarder.config.PixelRegistry;
+import io.github.ttforwarder.model.OutboundEvent;
+
+/**
+ * Durable store of events that could not be delivered or were rejected: JSON-lines files under
+ * {@code forwarder.dead-letter.dir} (default {@code data/dead-letters/}), one file per UTC day named
+ * {@code dead-letters-YYYY-MM-DD.jsonl}, one {@link DeadLetter} per line. Every write is flushed to disk
+ * ({@code fsync}) before it returns.
+ *
+ * <p>Replay marking: the ids of replayed lines are appended to {@code replayed-ids.txt} in the same folder;
+ * lines whose id is listed there are neither listed nor replayed again. Dead-letter files are append-only
+ * and never rewritten, so a crash can at worst lose the last replay marks (the event is then replayed
+ * twice; TikTok dedups it by {@code event_id} within 48 h, TikTok Events API 2.0 §7).
+ *
+ * <p>Thread-safe (all file access is serialised in this JVM). Never writes the access token.
+ */
+@ApplicationScoped
+@Named("deadLetterStore")
+public class DeadLetterStore {
+
+    /** Name of the file listing replayed dead-letter ids, one per line. */
+    public static final String REPLAYED_FILE = "replayed-ids.txt";
+
+    private static final Logger LOG = Logger.getLogger(DeadLetterStore.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String PREFIX = "dead-letters-";
+    private static final String SUFFIX = ".jsonl";
+
+    @Inject
+    DeliveryConfig config;
+
+    @Inject
+    PixelRegistry pixels;
+
+    @Inject
+    DeliveryMetrics metrics;
+
+    private Set<String> replayed;
+
+    /**
+     * For the ingest/validation stage: records an event rejected before delivery (attempts 0, reason source
+     * {@value DeadLetterReason#VALIDATION}).
+     *
+     * @param event   the outbound event (personal data already hashed)
+     * @param code    a short machine-readable code, e.g. {@code invalid-currency}
+     * @param message why, without personal data
+     * @return the written dead letter
+     * @throws UncheckedIOException when the line cannot be written
+     */
+    public DeadLetter write(OutboundEvent event, String code, String message) {
+        return write(event, new DeadLetterReason(DeadLetterReason.VALIDATION, code, message, null), 0);
+    }
+
+    /**
+     * @param event    the outbound event
+     * @param reason   why
+     * @param attempts HTTP requests made for it
+     * @return the written dead letter
+     * @throws UncheckedIOException when the line cannot be written
+     */
+    public DeadLetter write(OutboundEvent event, DeadLetterReason reason, int attempts) {
+        DeadLetter d = toDeadLetter(event, reason, attempts);
+        writeAll(List.of(d));
+        return d;
+    }
+
+    /**
+     * @return a dead letter for the event, stamped now with a new id (not yet written)
+     */
+    public DeadLetter toDeadLetter(OutboundEvent event, DeadLetterReason reason, int attempts) {
+        String code = pixels.find(event.pixel()).map(Pixel::code).filter(c -> !c.isBlank()).orElse(null);
+        String tec = event.testEventCode() == null || event.testEventCode().isBlank() ? null : event.testEventCode();
+        return new DeadLetter(UUID.randomUUID().toString(), Instant.now(), reason, attempts, event.pixel(), code, tec,
+                event.event());
+    }
+
+    /**
+     * Appends dead letters (grouped into the files of their UTC day), syncs them to disk and counts them in
+     * {@value DeliveryMetrics#DEAD_LETTERED}.
+     *
+     * @param deadLetters lines to write
+     * @throws UncheckedIOException when a file cannot be written
+     */
+    public synchronized void writeAll(List<DeadLetter> deadLetters) {
+        Map<Path, StringBuilder> byFile = new LinkedHashMap<>();
+        for (DeadLetter d : deadLetters) {
+            Path file = fileFor(d.time().atZone(ZoneOffset.UTC).toLocalDate());
+            try {
+                byFile.computeIfAbsent(file, f -> new StringBuilder())
+                        .append(MAPPER.writeValueAsString(d.toJson())).append('\n');
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        for (Map.Entry<Path, StringBuilder> e : byFile.entrySet()) {
+            append(e.getKey(), e.getValue().toString());
+        }
+        for (DeadLetter d : deadLetters) {
+            metrics.deadLettered(d.pixelName() == null ? "unknown" : d.pixelName(), d.reason().reasonClass(), 1);
+        }
+    }
+
+    private Path fileFor(LocalDate day) {
+        return config.deadLetterDir().resolve(PREFIX + day + SUFFIX);
+    }
+
+    private static void append(Path file, String text) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND)) {
+                ByteBuffer buf = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(false);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /**
+     * Reads the dead letters that match and were not replayed, oldest file first, in file order.
+     * Unreadable lines are skipped with a warning (their line number, never their content).
+     *
+     * @param filter criteria
+     * @param limit  most results; 0 or less for all
+     * @return matching dead letters
+     */
+    public synchronized List<DeadLetter> find(DeadLetterFilter filter, int limit) {
+        List<DeadLetter> out = new ArrayList<>();
+        Set<String> done = replayed();
+        for (Path file : files()) {
+            LocalDate day = dayOf(file);
+            if (day != null && !filter.mayMatchDay(day)) {
+                continue;
+            }
+            try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                String line;
+                int no = 0;
+                while ((line = r.readLine()) != null) {
+                    no++;
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    DeadLetter d;
+                    try {
+                        d = DeadLetter.fromJson(MAPPER.readTree(line));
+                    } catch (IOException | RuntimeException e) {
+                        LOG.warnf("Skipping unreadable dead-letter line %d of %s", no, file.getFileName());
+                        continue;
+                    }
+                    if (!done.contains(d.id()) && filter.matches(d)) {
+                        out.add(d);
+                        if (limit > 0 && out.size() >= limit) {
+                            return out;
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Marks dead letters as replayed (appends their ids to {@value #REPLAYED_FILE}, synced to disk).
+     *
+     * @param ids dead-letter ids
+     */
+    public synchronized void markReplayed(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder();
+        ids.forEach(id -> sb.append(id).append('\n'));
+        append(config.deadLetterDir().resolve(REPLAYED_FILE), sb.toString());
+        replayed().addAll(ids);
+    }
+
+    private Set<String> replayed() {
+        if (replayed == null) {
+            Set<String> s = new HashSet<>();
+            Path f = config.deadLetterDir().resolve(REPLAYED_FILE);
+            if (Files.exists(f)) {
+                try (Stream<String> lines = Files.lines(f, StandardCharsets.UTF_8)) {
+                    lines.map(String::trim).filter(l -> !l.isEmpty()).forEach(s::add);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read " + f, e);
+                }
+            }
+            replayed = s;
+        }
+        return replayed;
+    }
+
+    private List<Path> files() {
+        Path dir = config.deadLetterDir();
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith(PREFIX) && n.endsWith(SUFFIX);
+            }).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+    }
+
+    private static LocalDate dayOf(Path file) {
+        String n = file.getFileName().toString();
+        try {
+            return LocalDate.parse(n.substring(PREFIX.length(), n.length() - SUFFIX.length()));
+        } catch (DateTimeParseException | IndexOutOfBoundsException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.github.ttforwarder.delivery;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.search.Search;
+
+/**
+ * Micrometer counters of the delivery stage. Tags carry no personal data: only the pixel <b>name</b>
+ * (never its token), outcome classes and TikTok/HTTP codes.
+ *
+ * <ul>
+ * <li>{@value #DELIVERED} (tags {@code pixel}, {@code outcome} = {@code ok} | {@code partial} | {@code dry_run}) — events accepted by TikTok (code 0 or 20001) or written to the dry-run file</li>
+ * <li>{@value #DEAD_LETTERED} (tags {@code pixel}, {@code reason}) — events written to the dead-letter store; reason classes see {@link DeadLetterReason#reasonClass()}</li>
+ * <li>{@value #DEDUPLICATED} (tag {@code pixel}) — events dropped because their (pixel, event, event_id) was already delivered or in flight</li>
+ * <li>{@value #RETRIED} (tags {@code pixel}, {@code cause}) — events scheduled for another attempt (one count per event per retry)</li>
+ * <li>{@value #REQUESTS} (tags {@code pixel}, {@code result} = TikTok code, {@code http_NNN}, {@code timeout} or {@code io_error}) — HTTP requests sent</li>
+ * </ul>
+ */
+@ApplicationScoped
+@Named("deliveryMetrics")
+public class DeliveryMetrics {
+
+    /** Counter name: events delivered. */
+    public static final String DELIVERED = "forwarder.delivery.events.delivered";
+    /** Counter name: events dead-lettered. */
+    public static final String DEAD_LETTERED = "forwarder.delivery.events.dead_lettered";
+    /** Counter name: events dropped as duplicates. */
+    public static final String DEDUPLICATED = "forwarder.delivery.events.deduplicated";
+    /** Counter name: event retries scheduled. */
+    public static final String RETRIED = "forwarder.delivery.events.retried";
+    /** Counter name: HTTP requests sent to TikTok. */
+    public static final String REQUESTS = "forwarder.delivery.requests";
+
+    @Inject
+    MeterRegistry registry;
+
+    private Counter counter(String name, String... tags) {
+        return Counter.builder(name).tags(tags).register(registry);
+    }
+
+    /** @param pixel pixel name; @param outcome ok, partial or dry_run; @param events how many. */
+    public void delivered(String pixel, String outcome, int events) {
+        counter(DELIVERED, "pixel", pixel, "outcome", outcome).increment(events);
+    }
+
+    /** @param pixel pixel name; @param reasonClass see {@link DeadLetterReason#reasonClass()}; @param events how many. */
+    public void deadLettered(String pixel, String reasonClass, int events) {
+        counter(DEAD_LETTERED, "pixel", pixel, "reason", reasonClass).increment(events);
+    }
+
+    /** @param pixel pixel name of the dropped duplicate. */
+    public void deduplicated(String pixel) {
+        counter(DEDUPLICATED, "pixel", pixel).increment();
+    }
+
+    /** @param pixel pixel name; @param cause retry cause (TikTok code, http_NNN, timeout, io_error); @param events how many. */
+    public void retried(String pixel, String cause, int events) {
+        counter(RETRIED, "pixel", pixel, "cause", cause).increment(events);
+    }
+
+    /** @param pixel pixel name; @param result TikTok code or transport result. */
+    public void request(String pixel, String result) {
+        counter(REQUESTS, "pixel", pixel, "result", result).increment();
+    }
+
+    /**
+     * Sum of a counter over all its tag values, filtered by the given tags (for tests and the admin side).
+     *
+     * @param name counter name
+     * @param tags key/value pairs to filter by
+     * @return the summed count (0 when no such counter exists)
+     */
+    public double count(String name, String... tags) {
+        return Search.in(registry).name(name).tags(tags).counters().stream().mapToDouble(Counter::count).sum();
+    }
+}
