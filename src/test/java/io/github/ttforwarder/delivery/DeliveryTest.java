@@ -45,7 +45,7 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import io.github.ttforwarder.model.OutboundEvent;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -53,7 +53,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * requests are told apart by the {@code Access-Token} header.
  */
 @QuarkusTest
-@QuarkusTestResource(TikTokFakeResource.class)
+@WithTestResource(TikTokFakeResource.class)
 class DeliveryTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
