@@ -40,6 +40,11 @@ public class BatchAggregationStrategy implements AggregationStrategy {
         return maxBytes > 0 ? maxBytes : config.batchMaxBytes();
     }
 
+    /**
+     * @param oldExchange the open batch (body {@link DeliveryBatch}), or null for the first event of a group
+     * @param newExchange the next event (body {@link BatchItem})
+     * @return the exchange holding the batch with the event appended
+     */
     @Override
     public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
         BatchItem item = newExchange.getIn().getBody(BatchItem.class);

@@ -74,6 +74,7 @@ public class DeliveryRoutes extends RouteBuilder {
         return "seda:tiktok-send?size=" + config.sendQueueSize() + "&blockWhenFull=true";
     }
 
+    /** Builds the routes tiktok-deliver, tiktok-dedup, tiktok-batch, tiktok-send and tiktok-send-batch (see the class doc). */
     @Override
     public void configure() throws Exception {
         getContext().addService(retryScheduler.lifecycle(sendQueue()));

@@ -84,7 +84,10 @@ class BatchOf1000Test {
                 .willReturn(okJson("{\"code\":40002,\"message\":\"" + BAD_MESSAGE
                         + "\",\"request_id\":\"req-bad\",\"data\":{}}")));
 
+        long start = System.nanoTime();
         events.forEach(e -> producer.sendBody(DeliveryRoutes.DELIVER, new OutboundEvent("batch", null, e)));
+        System.out.printf("MEASURED: 1000 events enqueued on direct:tiktok-deliver in %d ms (cold JVM)%n",
+                (System.nanoTime() - start) / 1_000_000);
 
         await("999 delivered and 1 dead-lettered", Duration.ofSeconds(30),
                 () -> metrics.count(DeliveryMetrics.DELIVERED, "pixel", "batch") == 999
@@ -111,6 +114,31 @@ class BatchOf1000Test {
                 + "\",\"request_id\":\"req-bad\"}"), dl.get(0).get("reason"));
         assertEquals(1, dl.get(0).get("attempts").asInt());
         assertEquals(2.0, metrics.count(DeliveryMetrics.REQUESTS, "pixel", "batch"));
+    }
+
+    @Test
+    void sixThousandEventsAreSentOnceEachInRequestsOfAtMost1000AndTheEnqueueRateIsPrinted() {
+        tiktok.stubFor(post(urlEqualTo(TRACK_PATH)).withHeader("Access-Token", equalTo("token-basic"))
+                .willReturn(okJson("{\"code\":0,\"message\":\"OK\",\"request_id\":\"req-ok\",\"data\":{}}")));
+        for (int round = 0; round < 3; round++) {
+            List<ObjectNode> events = new ArrayList<>();
+            for (int i = 0; i < 2000; i++) {
+                events.add(event("Purchase"));
+            }
+            long start = System.nanoTime();
+            events.forEach(e -> producer.sendBody(DeliveryRoutes.DELIVER, new OutboundEvent("basic", null, e)));
+            System.out.printf("MEASURED: round %d: 2000 events enqueued in %d ms%n", round,
+                    (System.nanoTime() - start) / 1_000_000);
+        }
+        await("6000 delivered", Duration.ofSeconds(60),
+                () -> metrics.count(DeliveryMetrics.DELIVERED, "pixel", "basic") == 6000);
+        List<LoggedRequest> reqs = tiktok.findAll(postRequestedFor(urlEqualTo(TRACK_PATH))
+                .withHeader("Access-Token", equalTo("token-basic")));
+        List<String> sent = reqs.stream().flatMap(r -> ids(json(r.getBodyAsString())).stream()).toList();
+        assertEquals(6000, sent.size());
+        assertEquals(6000, sent.stream().distinct().count());
+        assertEquals(true, reqs.stream().allMatch(r -> json(r.getBodyAsString()).path("data").size() <= 1000));
+        System.out.printf("MEASURED: 6000 events in %d requests%n", reqs.size());
     }
 
     private static List<String> ids(JsonNode body) {
