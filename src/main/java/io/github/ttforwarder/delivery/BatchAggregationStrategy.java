@@ -11,11 +11,12 @@ import org.apache.camel.Exchange;
  * Aggregation strategy of the batching step: collects {@link BatchItem}s of one correlation key (pixel,
  * {@code event_source} web, {@code test_event_code}) into a {@link DeliveryBatch}.
  *
- * <p>Pre-completion: when adding the next event would make the request body exceed
- * {@code forwarder.batch.max-bytes} (bytes, default 524288), the open batch is completed first and the event
- * starts a new one (TikTok Events API 2.0 documents no size limit; keep requests well under 1 MB). The
- * event-count ({@code forwarder.batch.max-events}) and time ({@code forwarder.batch.max-wait}) limits are
- * completion conditions of the aggregator itself.
+ * <p>Size limit: {@link #isFull(Exchange)} completes a batch once its body reaches
+ * {@code forwarder.batch.max-bytes} (bytes, default 524288; TikTok Events API 2.0 documents no size limit, keep
+ * requests well under 1 MB), and {@link BatchSizeSplitter} cuts the last event off into the next request, so
+ * no request body exceeds the limit (a single larger event is sent alone). The event-count
+ * ({@code forwarder.batch.max-events}) and time ({@code forwarder.batch.max-wait}) limits are completion
+ * conditions of the aggregator itself. (Camel's pre-completion is not used: it disables the completion size.)
  */
 @ApplicationScoped
 @Named("batchAggregationStrategy")
@@ -39,6 +40,11 @@ public class BatchAggregationStrategy implements AggregationStrategy {
         return maxBytes > 0 ? maxBytes : config.batchMaxBytes();
     }
 
+    /**
+     * @param oldExchange the open batch (body {@link DeliveryBatch}), or null for the first event of a group
+     * @param newExchange the next event (body {@link BatchItem})
+     * @return the exchange holding the batch with the event appended
+     */
     @Override
     public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
         BatchItem item = newExchange.getIn().getBody(BatchItem.class);
@@ -52,18 +58,15 @@ public class BatchAggregationStrategy implements AggregationStrategy {
         return oldExchange;
     }
 
-    @Override
-    public boolean canPreComplete() {
-        return true;
-    }
-
-    @Override
-    public boolean preComplete(Exchange oldExchange, Exchange newExchange) {
-        if (oldExchange == null) {
-            return false;
-        }
-        DeliveryBatch batch = oldExchange.getIn().getBody(DeliveryBatch.class);
-        BatchItem item = newExchange.getIn().getBody(BatchItem.class);
-        return batch != null && batch.size() > 0 && batch.bytesWith(item) > maxBytes();
+    /**
+     * Completion predicate: true once the batch's body reaches {@code forwarder.batch.max-bytes}; the send step
+     * ({@link BatchSizeSplitter}) then cuts it so that no request exceeds the limit.
+     *
+     * @param aggregated the aggregated exchange (body {@link DeliveryBatch})
+     * @return whether to complete the batch now
+     */
+    public boolean isFull(Exchange aggregated) {
+        DeliveryBatch batch = aggregated.getIn().getBody(DeliveryBatch.class);
+        return batch != null && batch.bytes() >= maxBytes();
     }
 }

@@ -36,6 +36,7 @@ public class DeadLetterAdminRoutes extends RouteBuilder {
     @Inject
     DeadLetterReplayer replayer;
 
+    /** Builds the routes dead-letters-list and dead-letters-replay (see the class doc). */
     @Override
     public void configure() {
         onException(IllegalArgumentException.class).handled(true)

@@ -127,6 +127,7 @@ public class DeliveryBatch {
         return chainStartMs;
     }
 
+    /** @return pixel, count, size and attempts; never event contents. */
     @Override
     public String toString() {
         return "DeliveryBatch[pixel=" + pixel + ", events=" + items.size() + ", bytes=" + bytes

@@ -21,6 +21,7 @@ import org.apache.camel.support.ExpressionAdapter;
  *   → direct:tiktok-batch  (Aggregate by pixel + test_event_code: max-events / max-wait / max-bytes)
  *   → seda:tiktok-send     (bounded queue; blocks the caller only when full)
  * seda:tiktok-send        (tiktok-send, forwarder.http.concurrency threads)
+ *   → Split by forwarder.batch.max-bytes (BatchSizeSplitter)
  *   → direct:tiktok-send-batch (tiktok-send-batch: dry-run file, or HTTP call + response handling)
  * </pre>
  *
@@ -54,6 +55,9 @@ public class DeliveryRoutes extends RouteBuilder {
     BatchAggregationStrategy strategy;
 
     @Inject
+    BatchSizeSplitter splitter;
+
+    @Inject
     TikTokRequestFactory requests;
 
     @Inject
@@ -70,6 +74,7 @@ public class DeliveryRoutes extends RouteBuilder {
         return "seda:tiktok-send?size=" + config.sendQueueSize() + "&blockWhenFull=true";
     }
 
+    /** Builds the routes tiktok-deliver, tiktok-dedup, tiktok-batch, tiktok-send and tiktok-send-batch (see the class doc). */
     @Override
     public void configure() throws Exception {
         getContext().addService(retryScheduler.lifecycle(sendQueue()));
@@ -110,6 +115,7 @@ public class DeliveryRoutes extends RouteBuilder {
                         }
                     })
                     .completionTimeoutCheckerInterval(Math.max(1L, Math.min(100L, maxWait / 10)))
+                    .completionPredicate(method(strategy, "isFull"))
                     .forceCompletionOnStop()
                     .completeAllOnStop()
                     .removeHeaders("Ttf*")
@@ -121,7 +127,9 @@ public class DeliveryRoutes extends RouteBuilder {
                 .onException(Exception.class).handled(true)
                     .bean(outcomes, "failed").id("dead-letter-on-error")
                 .end()
-                .to(SEND_BATCH);
+                .split(method(splitter, "split"))
+                    .to(SEND_BATCH)
+                .end();
 
         String trackUri = config.trackUrl() + "?throwExceptionOnFailure=false";
         // Timeouts are read from the component when the endpoint (and its HTTP client) is created.

@@ -62,6 +62,7 @@ public class TokenHealthCheck implements HealthCheck {
         return Map.copyOf(rejected);
     }
 
+    /** @return UP when no pixel's token is rejected; DOWN with {@code <pixel name>: token rejected by TikTok (code N)} data otherwise. */
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder b = HealthCheckResponse.named(NAME).status(rejected.isEmpty());

@@ -134,11 +134,13 @@ public class WindowedIdempotentRepository implements IdempotentRepository {
         return addedAt.size();
     }
 
+    /** No-op (in memory). */
     @Override
     public void start() {
         // nothing to start: in memory
     }
 
+    /** No-op (in memory; keys are kept until the bean is destroyed). */
     @Override
     public void stop() {
         // nothing to stop: in memory

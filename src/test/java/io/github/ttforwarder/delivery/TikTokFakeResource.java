@@ -29,7 +29,7 @@ public class TikTokFakeResource implements QuarkusTestResourceLifecycleManager {
             "dedup", "replay", "split");
 
     /** Read timeout configured for the tests, ms. */
-    public static final int READ_TIMEOUT_MS = 1000;
+    public static final int READ_TIMEOUT_MS = 2000;
 
     private WireMockServer server;
 
