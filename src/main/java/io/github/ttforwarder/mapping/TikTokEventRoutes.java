@@ -7,7 +7,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.builder.RouteBuilder;
 
+import io.github.ttforwarder.delivery.DeadLetterStore;
 import io.github.ttforwarder.model.EventOutcome;
+import io.github.ttforwarder.model.OutboundEvent;
 import io.github.ttforwarder.model.EventRejectedException;
 import io.github.ttforwarder.model.Headers;
 import io.github.ttforwarder.rules.RuleRegistry;
@@ -16,7 +18,8 @@ import io.github.ttforwarder.rules.RuleRegistry;
  * {@code direct:tiktok-event}: the action a rule calls to send a TikTok event — the equivalent of Adobe's
  * "Send TikTok Web Events API event". Maps the rule's message (web event → user context → properties, with
  * hashing), validates the result and hands an {@link io.github.ttforwarder.model.OutboundEvent} to delivery
- * ({@code direct:tiktok-deliver}). An invalid event is rejected with its field and reason and nothing is sent.
+ * ({@code direct:tiktok-deliver}). An invalid event is rejected with its field and reason, nothing is sent, and
+ * it is written to the dead letters (reason source {@code validation}, code {@code invalid-event}).
  */
 @ApplicationScoped
 public class TikTokEventRoutes extends RouteBuilder {
@@ -31,6 +34,8 @@ public class TikTokEventRoutes extends RouteBuilder {
     PropertiesMapper properties;
     @Inject
     OutboundEventValidator validator;
+    @Inject
+    DeadLetterStore deadLetters;
 
     @Override
     public void configure() {
@@ -56,5 +61,11 @@ public class TikTokEventRoutes extends RouteBuilder {
         EventOutcome outcome = exchange.getProperty(Headers.OUTCOME, EventOutcome.class);
         outcome.getRejections().add(new EventOutcome.Rejection(exchange.getProperty(Headers.RULE_ID, String.class),
                 e.field(), e.getMessage().substring(e.field() == null ? 0 : e.field().length() + 2)));
+        // Durable record too: the event as far as it was mapped (personal data only ever hashed in it).
+        TikTokEventDraft draft = exchange.getProperty(Headers.DRAFT, TikTokEventDraft.class);
+        if (draft != null) {
+            String pixel = draft.pixel() != null ? draft.pixel() : io.github.ttforwarder.config.PixelRegistry.DEFAULT;
+            deadLetters.write(new OutboundEvent(pixel, draft.testEventCode(), draft.event()), "invalid-event", e.getMessage());
+        }
     }
 }
