@@ -39,6 +39,11 @@ public class RuleRegistry extends EventNotifierSupport {
 
     public RuleRegistry(CamelContext camel) {
         this.camel = camel;
+        // Only route lifecycle events matter: no event objects per exchange.
+        setIgnoreExchangeEvents(true);
+        setIgnoreCamelContextEvents(true);
+        setIgnoreServiceEvents(true);
+        setIgnoreStepEvents(true);
     }
 
     /** @return the endpoint URIs of the active rules, in route order (the recipient list). */
