@@ -80,7 +80,7 @@ public class DeliveryRoutes extends RouteBuilder {
         getContext().addService(retryScheduler.lifecycle(sendQueue()));
 
         from(DELIVER).routeId("tiktok-deliver").startupOrder(40)
-                .bean(intake, "accept").id("intake")
+                .process(intake::accept).id("intake")
                 .choice()
                     .when(header(HEADER_DEDUP_KEY).isNotNull()).to("direct:tiktok-dedup")
                     .otherwise().to("direct:tiktok-batch")
@@ -91,7 +91,7 @@ public class DeliveryRoutes extends RouteBuilder {
                     .eager(true).skipDuplicate(false).removeOnFailure(true)
                     .choice()
                         .when(exchangeProperty(Exchange.DUPLICATE_MESSAGE).isEqualTo(true))
-                            .bean(intake, "duplicate").id("count-duplicate")
+                            .process(intake::duplicate).id("count-duplicate")
                         .otherwise()
                             .to("direct:tiktok-batch")
                     .end()

@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.support.ExpressionAdapter;
 import org.jboss.logging.Logger;
 
 import io.github.ttforwarder.model.EventOutcome;
@@ -12,7 +13,7 @@ import io.github.ttforwarder.model.Headers;
 
 /**
  * Offers one inbound event to every rule ({@code direct:offer-to-rules}, Camel recipient list EIP over
- * {@link RuleRegistry#endpoints()}); each rule gets its own copy of the message, so one rule's headers never
+ * {@link RuleRegistry#endpointsFor}, which skips rules whose leading filter cannot match); each rule gets its own copy of the message, so one rule's headers never
  * leak into another's. An event no rule fires on is counted and logged at DEBUG, not an error. A rule whose
  * own steps fail is reported as a rejection of that event; the other rules still run.
  */
@@ -35,7 +36,12 @@ public class RuleDispatchRoutes extends RouteBuilder {
                     .process(this::ruleFailed)
                 .end()
                 .process(input)
-                .recipientList(method(rules, "endpoints")).id("offer-to-each-rule")
+                .recipientList(new ExpressionAdapter() {
+                    @Override
+                    public Object evaluate(Exchange exchange) {
+                        return rules.endpointsFor(exchange);
+                    }
+                }).id("offer-to-each-rule")
                 .end()
                 .process(this::logUnmatched);
     }

@@ -9,6 +9,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Predicate;
+import org.apache.camel.model.FilterDefinition;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.reifier.language.ExpressionReifier;
 import org.apache.camel.Route;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
@@ -34,7 +40,8 @@ public class RuleRegistry extends EventNotifierSupport {
     private final CamelContext camel;
     private volatile Snapshot snapshot;
 
-    private record Snapshot(List<String> endpoints, Map<String, String> ruleByEndpoint) {
+    /** The active rules: endpoints in route order, each with its guard (the predicate of its leading filter, or null). */
+    private record Snapshot(List<String> endpoints, List<Predicate> guards, Map<String, String> ruleByEndpoint) {
     }
 
     public RuleRegistry(CamelContext camel) {
@@ -46,13 +53,39 @@ public class RuleRegistry extends EventNotifierSupport {
         setIgnoreStepEvents(true);
     }
 
-    /** @return the endpoint URIs of the active rules, in route order (the recipient list). */
+    /** @return the endpoint URIs of the active rules, in route order. */
     public List<String> endpoints() {
-        Snapshot s = snapshot;
-        if (s == null) {
-            s = refresh();
+        return current().endpoints;
+    }
+
+    /**
+     * The recipient list for one event: the endpoints of the rules that can fire on it. A rule whose first
+     * step is a filter is offered the event only when that filter's predicate (compiled once, when the rule
+     * was loaded) matches the event, so a non-matching rule costs one predicate evaluation instead of a copy
+     * of the exchange and a trip through its route. The rule still runs its own filter; the result is the
+     * same as offering every event to every rule.
+     *
+     * @param exchange the event, as {@link RuleInputPreparer} left it
+     * @return endpoint URIs, in route order
+     */
+    public List<String> endpointsFor(Exchange exchange) {
+        Snapshot s = current();
+        List<String> out = null;
+        for (int i = 0; i < s.endpoints.size(); i++) {
+            Predicate guard = s.guards.get(i);
+            if (guard == null || guard.matches(exchange)) {
+                if (out == null) {
+                    out = new ArrayList<>(2);
+                }
+                out.add(s.endpoints.get(i));
+            }
         }
-        return s.endpoints;
+        return out == null ? List.of() : out;
+    }
+
+    private Snapshot current() {
+        Snapshot s = snapshot;
+        return s != null ? s : refresh();
     }
 
     /**
@@ -70,20 +103,37 @@ public class RuleRegistry extends EventNotifierSupport {
 
     private synchronized Snapshot refresh() {
         List<String> endpoints = new ArrayList<>();
+        List<Predicate> guards = new ArrayList<>();
         Map<String, String> byEndpoint = new HashMap<>();
         for (Route route : camel.getRoutes()) {
             if (GROUP.equals(route.getGroup()) && camel.getRouteController().getRouteStatus(route.getRouteId()).isStarted()) {
                 String uri = route.getEndpoint().getEndpointUri();
                 endpoints.add(uri);
+                guards.add(guard(route.getRouteId()));
                 byEndpoint.put(uri, route.getRouteId());
             }
         }
-        Snapshot s = new Snapshot(List.copyOf(endpoints), Map.copyOf(byEndpoint));
+        Snapshot s = new Snapshot(List.copyOf(endpoints), java.util.Collections.unmodifiableList(guards), Map.copyOf(byEndpoint));
         if (snapshot == null || !snapshot.endpoints.equals(s.endpoints)) {
             LOG.infof("Forwarding rules active: %s", byEndpoint.isEmpty() ? "none" : String.join(", ", ruleIds(s)));
         }
         snapshot = s;
         return s;
+    }
+
+    /** The compiled predicate of the rule's leading filter step, or null when its first step is no filter. */
+    private Predicate guard(String routeId) {
+        try {
+            Model model = camel.getCamelContextExtension().getContextPlugin(Model.class);
+            RouteDefinition def = model == null ? null : model.getRouteDefinition(routeId);
+            if (def != null && !def.getOutputs().isEmpty() && def.getOutputs().get(0) instanceof FilterDefinition filter
+                    && filter.getExpression() != null) {
+                return ExpressionReifier.reifier(camel, filter.getExpression()).createPredicate();
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("Rule %s: no guard (%s); it is offered every event", routeId, e.getClass().getSimpleName());
+        }
+        return null;
     }
 
     private static List<String> ruleIds(Snapshot s) {

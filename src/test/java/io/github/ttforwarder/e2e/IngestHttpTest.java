@@ -26,6 +26,50 @@ class IngestHttpTest {
         return "{\"event\":\"Purchase\",\"event_time\":1741945460,\"event_id\":\"" + id + "\"" + extra + "}";
     }
 
+    @jakarta.inject.Inject
+    org.apache.camel.CamelContext camel;
+
+    @Test
+    void oneEventFiresEveryMatchingRuleWhateverItsFirstStep() throws Exception {
+        camel.addRoutes(new org.apache.camel.builder.RouteBuilder() {
+            @Override
+            public void configure() {
+                // a rule led by a filter (its predicate is used as the guard) ...
+                from("direct:rule-test-lead").routeId("rule-test-lead").group("tiktok-rules")
+                        .filter(simple("${body[event]} == 'MultiRuleTest'"))
+                            .setHeader("tiktok.event", constant("Lead"))
+                            .to("direct:tiktok-event");
+                // ... and one that is not (offered every event)
+                from("direct:rule-test-contact").routeId("rule-test-contact").group("tiktok-rules")
+                        .choice().when(simple("${body[event]} == 'MultiRuleTest'"))
+                            .setHeader("tiktok.event", constant("Contact"))
+                            .setHeader("tiktok.properties.description", simple("from ${routeId}"))
+                            .to("direct:tiktok-event");
+            }
+        });
+        try {
+            given().contentType("application/json").body("{\"event\":\"MultiRuleTest\",\"event_time\":1741945460,\"event_id\":\"multi-1\"}")
+                    .when().post("/events").then().statusCode(202)
+                    .body("events[0].sent.event", org.hamcrest.Matchers.containsInAnyOrder("MultiRuleTest", "Lead", "Contact"))
+                    .body("events[0].sent.rule", org.hamcrest.Matchers.containsInAnyOrder("rule-plain-event", "rule-test-lead", "rule-test-contact"));
+            List<TikTokFake.Received> sent = TikTokFake.await(r -> "multi-1".equals(r.event().path("event_id").asText()), 3,
+                    Duration.ofSeconds(5));
+            assertEquals(3, sent.size());
+            assertEquals(java.util.Set.of("MultiRuleTest", "Lead", "Contact"),
+                    sent.stream().map(r -> r.event().path("event").asText()).collect(java.util.stream.Collectors.toSet()));
+            assertEquals("from rule-test-contact", sent.stream().filter(r -> r.event().path("event").asText().equals("Contact"))
+                    .findFirst().orElseThrow().event().path("properties").path("description").asText());
+            // a rule's headers never leak into another rule's event
+            assertTrue(sent.stream().filter(r -> !r.event().path("event").asText().equals("Contact"))
+                    .noneMatch(r -> r.event().has("properties")));
+        } finally {
+            for (String id : List.of("rule-test-lead", "rule-test-contact")) {
+                camel.getRouteController().stopRoute(id);
+                camel.removeRoute(id);
+            }
+        }
+    }
+
     @Test
     void malformedJsonIsA400ProblemWithoutEcho() {
         given().contentType("application/json").body("{\"event\":\"Purchase\", \"user\":{\"email\":\"secret@example.com\"")
