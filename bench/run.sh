@@ -32,18 +32,21 @@ Usage: bench/run.sh [options]
   --fake-impl vertx|jdk   fake TikTok server implementation (default vertx)
   --fake-threads N        fake TikTok event loops / pool threads (default 1)
   --fake-latency-ms N     fake TikTok answers after N ms (default 0)
+  --wait-quiet S          before each workload, wait up to S seconds for the rest of the machine to be
+                          idle (< 0.15 core busy over 2 s); for shared machines (default 0: don't wait)
   --out FILE              report path (default bench/results/YYYY-MM-DD-<hostname>.md)
   --selftest              no forwarder: point the load generator at the fake's sink paths to prove
                           the generator and the reporting (results: bench/results/*-selftest.md)
   --fake-ceiling          no forwarder: load the fake TikTok directly (both implementations) and
-                          print the requests/s and events/s it absorbs
+                          print the requests/s and events/s it absorbs (env CEIL_IMPLS="vertx jdk",
+                          CEIL_BATCHES="1000 100 1" pick the cases)
 EOF
 }
 
 DURATION=30; WARMUP=10; BUILD=1; RATE=1000; CONNS=32; COLLECT_CONNS=8
 WORKLOADS="collect,events-rate,events-max,interact"
 JVM_OPTS=""; BATCH_WAIT=""; BATCH_EVENTS=""; EXTRA_ENV=()
-FWD_DIR="$ROOT"; FAKE_IMPL=vertx; FAKE_THREADS=1; FAKE_LATENCY=0; OUT=""; MODE=forwarder; CONNS_SET=0
+WAIT_QUIET=0; FWD_DIR="$ROOT"; FAKE_IMPL=vertx; FAKE_THREADS=1; FAKE_LATENCY=0; OUT=""; MODE=forwarder; CONNS_SET=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) DURATION=5; WARMUP=3 ;;
@@ -62,6 +65,7 @@ while [ $# -gt 0 ]; do
     --fake-threads) FAKE_THREADS=$2; shift ;;
     --fake-latency-ms) FAKE_LATENCY=$2; shift ;;
     --out) OUT=$2; shift ;;
+    --wait-quiet) WAIT_QUIET=$2; shift ;;
     --selftest) MODE=selftest ;;
     --fake-ceiling) MODE=fake-ceiling ;;
     -h|--help) usage; exit 0 ;;
@@ -128,26 +132,38 @@ start_fake() { # impl threads -> sets FAKE_PID FAKE_URL
 }
 stop_pid() { kill "$1" 2>/dev/null || true; for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done; kill -9 "$1" 2>/dev/null || true; }
 
+busy_ticks() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat; }
+wait_quiet() { # waits up to WAIT_QUIET s until the machine (bench processes are idle between workloads) is quiet
+  [ "$WAIT_QUIET" = 0 ] && return 0
+  local end=$(( $(date +%s) + WAIT_QUIET )) a b
+  while [ "$(date +%s)" -lt $end ]; do
+    a=$(busy_ticks); sleep 2; b=$(busy_ticks)
+    if [ $(( (b - a) * 100 / (2 * CLK_TCK) )) -lt 15 ]; then return 0; fi
+  done
+  log "machine still busy after ${WAIT_QUIET} s; measuring anyway (see the 'other processes' column)"
+}
+
 loadgen() { # label, then LoadGen options
   local label=$1; shift
   local budget=$(( ${DURATION%.*} + ${WARMUP%.*} + 180 ))
+  wait_quiet
   timeout --signal=TERM "$budget" java -Xms256m -Xmx2g -XX:+UseParallelGC -cp "$GEN_JAR" bench.load.LoadGen \
     --fixtures "$BENCH/fixtures" --label "$label" --out "$WORK/$label.json" --clk-tck "$CLK_TCK" "$@" \
     2>&1 | tee "$WORK/$label.log"
 }
 
 CONTEXT=("date: $(date -u +%Y-%m-%dT%H:%M:%SZ)" "host: $HOST, nproc: $NPROC cores, $(awk '/MemTotal/{printf "%.1f GB RAM", $2/1048576}' /proc/meminfo)"
-         "JVM: $JAVA_VERSION" "kernel: $(uname -r)" "commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (dirty)')")
+         "JVM: $JAVA_VERSION" "kernel: $(uname -r)" "forwarder dir: $FWD_DIR, commit $(git -C "$FWD_DIR" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$FWD_DIR" diff --quiet 2>/dev/null || echo ' (uncommitted changes)')")
 
 # ------------------------------------------------------------------ mode: fake ceiling
 if [ $MODE = fake-ceiling ]; then
   RESULTS=()
-  for impl in vertx jdk; do
+  for impl in ${CEIL_IMPLS:-vertx jdk}; do
     start_fake "$impl" "$FAKE_THREADS"
-    for epr in 1000 100 1; do
+    for epr in ${CEIL_BATCHES:-1000 100 1}; do
       c=4; [ "$epr" = 1 ] && c=64
       [ $CONNS_SET = 1 ] && c=$CONNS
-      loadgen "fake-$impl-$epr" --target "$FAKE_URL" --fake "$FAKE_URL" --fake-pid "$FAKE_PID" \
+      loadgen "fake-$impl-$epr" --target "$FAKE_URL" --fake "$FAKE_URL" --fake-pid "$FAKE_PID" --pid "$FAKE_PID" \
         --workload tiktok --events-per-request "$epr" --connections "$c" --duration "$DURATION" --warmup "$WARMUP" --drain-stable-ms 500
       RESULTS+=("$WORK/fake-$impl-$epr.json")
     done
@@ -155,7 +171,7 @@ if [ $MODE = fake-ceiling ]; then
   done
   OUT=${OUT:-$BENCH/results/$(date +%Y-%m-%d)-$HOST-fake-ceiling.md}
   java -cp "$GEN_JAR" bench.load.Report "$OUT" "Fake TikTok ceiling ($(date +%Y-%m-%d))" "${CONTEXT[@]}" \
-    "mode: load generator posting TikTok Events API batches straight at the fake (no forwarder); 'forwarded' = counted by the fake; fake threads: $FAKE_THREADS; the load generator shares the same $NPROC cores" -- "${RESULTS[@]}" > /dev/null
+    "mode: load generator posting TikTok Events API batches straight at the fake (no forwarder); 'forwarded' = counted by the fake; the RSS and CPU columns are the FAKE's; fake threads: $FAKE_THREADS; the load generator shares the same $NPROC cores" -- "${RESULTS[@]}" > /dev/null
   log "report: $OUT"; cat "$OUT"
   exit 0
 fi

@@ -154,6 +154,8 @@ public final class FakeTikTok {
     // ---------------------------------------------------------------- JDK com.sun.net.httpserver implementation
 
     static int startJdk(Stats stats, String host, int port, int threads, long latencyMs) throws IOException {
+        // Without TCP_NODELAY the JDK server's separate header/body writes meet the client's delayed ACK (~40 ms stalls).
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 1024);
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
         server.setExecutor(pool);

@@ -52,6 +52,27 @@ public final class Report {
                     .append(" |\n");
         }
         sb.append("\n'other processes CPU' = machine-wide busy CPU (/proc/stat) minus forwarder, fake TikTok and load generator, averaged over the measured window: anything above ~0.1 core means something else was running and the numbers are not trustworthy.\n");
+        List<String> warnings = new ArrayList<>();
+        for (JsonNode r : results) {
+            String w = r.path("label").asText();
+            JsonNode fs = r.path("fake_stats");
+            if (fs.path("max_batch").asLong() > 1000) warnings.add(w + ": a TikTok request carried " + fs.path("max_batch").asLong() + " events (limit 1,000 per call)");
+            if (fs.path("duplicate_event_ids").asLong() > 0 && !r.path("workload").asText().equals("tiktok")) warnings.add(w + ": " + fs.path("duplicate_event_ids").asLong() + " events reached TikTok with an event_id already seen (duplicates)");
+            if (fs.path("bad_requests").asLong() > 0) warnings.add(w + ": " + fs.path("bad_requests").asLong() + " TikTok requests were not valid JSON");
+            if (fs.path("missing_token").asLong() > 0) warnings.add(w + ": " + fs.path("missing_token").asLong() + " TikTok requests without an Access-Token header");
+            if (fs.path("events_without_id").asLong() > 0) warnings.add(w + ": " + fs.path("events_without_id").asLong() + " events sent to TikTok without event_id");
+            if (r.path("errors").asLong() > 0) warnings.add(w + ": " + r.path("errors").asLong() + " ingest requests failed (statuses " + r.path("statuses") + ")");
+            double fr = r.path("forward_ratio").asDouble(1);
+            if (r.has("forward_ratio") && (fr < 0.999 || fr > 1.001)) warnings.add(w + String.format(Locale.ROOT, ": forward ratio %.4f (accepted %d, counted %d)", fr, r.path("ok_events").asLong(), r.path("forwarded_events").asLong()));
+            if (r.path("mode").asText().equals("rate") && r.path("ingest_req_per_s").asDouble() < 0.95 * r.path("rate_target").asDouble())
+                warnings.add(w + String.format(Locale.ROOT, ": fixed rate not sustained (%.0f of %.0f req/s); the backlog shows in the latency", r.path("ingest_req_per_s").asDouble(), r.path("rate_target").asDouble()));
+        }
+        if (!warnings.isEmpty()) {
+            sb.append("\nChecks that failed:\n\n");
+            for (String w : warnings) sb.append("- ").append(w).append('\n');
+        } else if (!results.isEmpty()) {
+            sb.append("\nChecks: no duplicates, no batch over 1,000 events, no bad or token-less TikTok requests, no ingest errors, forward ratio 1.\n");
+        }
         sb.append("\nDetails per workload:\n\n");
         for (JsonNode r : results) {
             sb.append("- **").append(r.path("label").asText()).append("**: ").append(r.path("description").asText())
