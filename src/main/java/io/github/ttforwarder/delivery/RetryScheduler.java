@@ -3,6 +3,7 @@ package io.github.ttforwarder.delivery;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -44,7 +45,8 @@ public class RetryScheduler {
     @Inject
     DeadLetterRecorder deadLetters;
 
-    private final Map<DeliveryBatch, ScheduledFuture<?>> pending = new ConcurrentHashMap<>();
+    /** Batches waiting for their retry, with the handle of their timer task (completed once scheduled). */
+    private final Map<DeliveryBatch, CompletableFuture<ScheduledFuture<?>>> pending = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "tiktok-retry-timer");
         t.setDaemon(true);
@@ -78,7 +80,11 @@ public class RetryScheduler {
             giveUp(batch);
             return;
         }
-        pending.put(batch, timer.schedule(() -> fire(batch), Math.max(0, delayMs), TimeUnit.MILLISECONDS));
+        // Registered before it is scheduled: a short delay may fire before schedule() even returns, and fire()
+        // treats an unregistered batch as drained.
+        CompletableFuture<ScheduledFuture<?>> handle = new CompletableFuture<>();
+        pending.put(batch, handle);
+        handle.complete(timer.schedule(() -> fire(batch), Math.max(0, delayMs), TimeUnit.MILLISECONDS));
     }
 
     /** @return batches waiting for a retry. */
@@ -112,9 +118,9 @@ public class RetryScheduler {
     private void drain() {
         List<DeliveryBatch> batches = new ArrayList<>(pending.keySet());
         for (DeliveryBatch b : batches) {
-            ScheduledFuture<?> f = pending.remove(b);
+            CompletableFuture<ScheduledFuture<?>> f = pending.remove(b);
             if (f != null) {
-                f.cancel(false);
+                f.thenAccept(task -> task.cancel(false));
                 giveUp(b);
             }
         }
