@@ -144,6 +144,74 @@ public final class EventTimeParser {
         return seconds.longValue();
     }
 
+    /**
+     * Fast path for the shape nearly every event has — {@code yyyy-MM-ddTHH:mm:ss[.fraction](Z|±HH:MM|±HHMM)} —
+     * read digit by digit without the general formatter.
+     *
+     * @return Unix seconds, or -1 when the text has another shape (the formatters then decide)
+     */
+    static long fastIso(String s) {
+        int len = s.length();
+        if (len < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
+                || s.charAt(16) != ':') {
+            return -1;
+        }
+        int year = digits(s, 0, 4);
+        int month = digits(s, 5, 2);
+        int day = digits(s, 8, 2);
+        int hour = digits(s, 11, 2);
+        int minute = digits(s, 14, 2);
+        int second = digits(s, 17, 2);
+        if (year < 1970 || month < 1 || month > 12 || day < 1 || day > java.time.YearMonth.of(year, month).lengthOfMonth()
+                || hour > 23 || minute > 59 || second > 59) {
+            return -1;
+        }
+        int i = 19;
+        if (s.charAt(i) == '.') {
+            i++;
+            int start = i;
+            while (i < len && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+                i++;
+            }
+            if (i == start) {
+                return -1;
+            }
+        }
+        if (i >= len) {
+            return -1;
+        }
+        int offsetSeconds;
+        char sign = s.charAt(i);
+        if (sign == 'Z' && i == len - 1) {
+            offsetSeconds = 0;
+        } else if ((sign == '+' || sign == '-') && (len - i == 6 && s.charAt(i + 3) == ':' || len - i == 5)) {
+            int oh = digits(s, i + 1, 2);
+            int om = digits(s, len - 2, 2);
+            if (oh < 0 || om < 0 || oh > 18 || om > 59) {
+                return -1;
+            }
+            offsetSeconds = (sign == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+        } else {
+            return -1;
+        }
+        long epoch = java.time.LocalDate.of(year, month, day).toEpochDay() * 86_400L + hour * 3600L + minute * 60L + second
+                - offsetSeconds;
+        return epoch >= 0 ? epoch : -1;
+    }
+
+    /** @return the non-negative number written by {@code n} ASCII digits at {@code from}, or -1. */
+    private static int digits(String s, int from, int n) {
+        int v = 0;
+        for (int k = from; k < from + n; k++) {
+            char c = s.charAt(k);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+
     private static long fromText(String raw, String field) {
         String s = raw.trim();
         int len = s.length();
@@ -159,6 +227,10 @@ public final class EventTimeParser {
                 return fromEpochLong(Long.parseLong(s), field);
             }
             return fromEpochDecimal(new BigDecimal(s), field);
+        }
+        long fast = fastIso(s);
+        if (fast >= 0) {
+            return fast;
         }
         // yyyy-MM-ddTHH:mm:ss:SSS... has a colon at index 19 (Adobe); everything else is ISO.
         DateTimeFormatter formatter = len > 19 && s.charAt(19) == ':' ? ADOBE : ISO;
