@@ -10,13 +10,15 @@ import org.apache.camel.builder.RouteBuilder;
 import io.github.ttforwarder.model.EventOutcome;
 import io.github.ttforwarder.model.EventRejectedException;
 import io.github.ttforwarder.model.Headers;
+import io.github.ttforwarder.queue.RejectedEventRecorder;
 import io.github.ttforwarder.rules.RuleRegistry;
 
 /**
  * {@code direct:tiktok-event}: the action a rule calls to send a TikTok event — the equivalent of Adobe's
  * "Send TikTok Web Events API event". Maps the rule's message (web event → user context → properties, with
  * hashing), validates the result and hands an {@link io.github.ttforwarder.model.OutboundEvent} to delivery
- * ({@code direct:tiktok-deliver}). An invalid event is rejected with its field and reason and nothing is sent.
+ * ({@code direct:tiktok-deliver}). An invalid event is rejected with its field and reason and nothing is sent;
+ * in Kafka mode the rejection is also dead-lettered ({@link RejectedEventRecorder}).
  */
 @ApplicationScoped
 public class TikTokEventRoutes extends RouteBuilder {
@@ -31,6 +33,8 @@ public class TikTokEventRoutes extends RouteBuilder {
     PropertiesMapper properties;
     @Inject
     OutboundEventValidator validator;
+    @Inject
+    RejectedEventRecorder rejectedEvents;
 
     @Override
     public void configure() {
@@ -54,7 +58,11 @@ public class TikTokEventRoutes extends RouteBuilder {
     private void rejected(Exchange exchange) {
         EventRejectedException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, EventRejectedException.class);
         EventOutcome outcome = exchange.getProperty(Headers.OUTCOME, EventOutcome.class);
-        outcome.getRejections().add(new EventOutcome.Rejection(exchange.getProperty(Headers.RULE_ID, String.class),
-                e.field(), e.getMessage().substring(e.field() == null ? 0 : e.field().length() + 2)));
+        String reason = e.getMessage().substring(e.field() == null ? 0 : e.field().length() + 2);
+        String rule = exchange.getProperty(Headers.RULE_ID, String.class);
+        outcome.getRejections().add(new EventOutcome.Rejection(rule, e.field(), reason));
+        // Kafka mode: no client to tell, so the rejection becomes a dead letter.
+        rejectedEvents.rejected(exchange, e.field() == null ? "rejected" : e.field(),
+                (rule == null ? "" : "rule " + rule + ": ") + (e.field() == null ? reason : e.field() + ": " + reason));
     }
 }
