@@ -68,7 +68,7 @@ public class KafkaQueueRoutes extends RouteBuilder {
         getContext().addService(dedup.create());
 
         String producerOptions = kafka.brokersOption() + "&requestRequiredAcks=all&enableIdempotence=true&synchronous=true"
-                + "&maxBlockMs=" + kafka.sendTimeoutMs() + "&requestTimeoutMs=" + kafka.sendTimeoutMs()
+                + "&maxBlockMs=" + kafka.sendTimeoutMs() + "&requestTimeoutMs=" + (kafka.sendTimeoutMs() / 2)
                 + "&deliveryTimeoutMs=" + kafka.sendTimeoutMs() + "&lingerMs=2";
 
         from(ENQUEUE).routeId("kafka-enqueue").startupOrder(60)
@@ -82,7 +82,7 @@ public class KafkaQueueRoutes extends RouteBuilder {
         from(KafkaDedupRepository.PUBLISH).routeId("kafka-dedup-publish").startupOrder(62)
                 .errorHandler(noErrorHandler())
                 .to("kafka:" + kafka.dedupTopic() + "?" + kafka.brokersOption()
-                        + "&requestRequiredAcks=1&lingerMs=5&valueSerializer="
+                        + "&requestRequiredAcks=1&enableIdempotence=false&lingerMs=5&valueSerializer="
                         + "org.apache.kafka.common.serialization.StringSerializer").id("kafka-dedup-key-publish");
 
         from(consumerUri(kafka.topic())).routeId("kafka-queue-consumer").startupOrder(100)
