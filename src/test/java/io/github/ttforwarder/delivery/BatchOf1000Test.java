@@ -42,6 +42,7 @@ import io.quarkus.test.junit.TestProfile;
  */
 @QuarkusTest
 @TestProfile(BatchOf1000Test.LongWait.class)
+@io.quarkus.test.common.WithTestResource(TikTokFakeResource.class)
 class BatchOf1000Test {
 
     /** max-wait far above the test's duration: completion by size (1000) only. */
