@@ -10,9 +10,11 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.spi.IdempotentRepository;
 import org.jboss.logging.Logger;
 
+import io.github.ttforwarder.config.KafkaSettings;
+
 /**
  * Dead-letters events of a failed delivery: writes them to the {@link DeadLetterStore} (which counts them),
- * forgets their dedup keys so that a replay of the same {@code event_id} is not taken for a duplicate, and
+ * marks them terminal for their Kafka poll ({@link BatchItem#done()}), forgets their dedup keys (embedded mode) so that a replay of the same {@code event_id} is not taken for a duplicate, and
  * logs one WARN line per batch (pixel, count, reason code/message/request_id; never the token or the events'
  * user data).
  */
@@ -31,6 +33,9 @@ public class DeadLetterRecorder {
     @Inject
     CamelContext camelContext;
 
+    @Inject
+    KafkaSettings kafka;
+
     /**
      * @param batch  the batch whose events are given up
      * @param items  the events to dead-letter (all or some of the batch)
@@ -41,11 +46,13 @@ public class DeadLetterRecorder {
             return;
         }
         store.writeAll(items.stream().map(i -> store.toDeadLetter(i.event(), reason, batch.attempts())).toList());
-        IdempotentRepository repo = repository();
+        // Kafka mode records keys only once delivered (DeliveredKeys): nothing to forget there.
+        IdempotentRepository repo = kafka.enabled() ? null : repository();
         for (BatchItem i : items) {
             if (i.dedupKey() != null && repo != null) {
                 repo.remove(i.dedupKey());
             }
+            i.done();
         }
         LOG.warnf("Dead-lettered %d event(s) for pixel %s after %d attempt(s): %s %s: %s (request_id %s)",
                 items.size(), batch.pixel(), batch.attempts(), reason.source(), reason.code(), reason.message(),

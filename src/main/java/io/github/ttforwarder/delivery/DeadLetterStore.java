@@ -27,10 +27,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.Message;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.support.DefaultMessage;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.github.ttforwarder.config.KafkaSettings;
 import io.github.ttforwarder.config.Pixel;
 import io.github.ttforwarder.config.PixelRegistry;
 import io.github.ttforwarder.model.OutboundEvent;
@@ -46,11 +52,19 @@ import io.github.ttforwarder.model.OutboundEvent;
  * and never rewritten, so a crash can at worst lose the last replay marks (the event is then replayed
  * twice; TikTok dedups it by {@code event_id} within 48 h, TikTok Events API 2.0 §7).
  *
+ * <p>Kafka mode ({@code forwarder.queue=kafka}): every line is also produced to
+ * {@code forwarder.kafka.dead-letter-topic} (key = pixel code, or name when unknown), and a write returns only
+ * after the broker acknowledged it (acks=all); the topic is the shared record of all instances, the local
+ * files serve this instance's admin list and replay.
+ *
  * <p>Thread-safe (all file access is serialised in this JVM). Never writes the access token.
  */
 @ApplicationScoped
 @Named("deadLetterStore")
 public class DeadLetterStore {
+
+    /** Kafka mode: route that produces dead-letter lines to {@code forwarder.kafka.dead-letter-topic}. */
+    public static final String KAFKA_DEAD_LETTERS = "direct:kafka-dead-letter";
 
     /** Name of the file listing replayed dead-letter ids, one per line. */
     public static final String REPLAYED_FILE = "replayed-ids.txt";
@@ -68,6 +82,15 @@ public class DeadLetterStore {
 
     @Inject
     DeliveryMetrics metrics;
+
+    @Inject
+    KafkaSettings kafka;
+
+    @Inject
+    CamelContext camelContext;
+
+    @Inject
+    ProducerTemplate producer;
 
     private Set<String> replayed;
 
@@ -109,11 +132,12 @@ public class DeadLetterStore {
     }
 
     /**
-     * Appends dead letters (grouped into the files of their UTC day), syncs them to disk and counts them in
-     * {@value DeliveryMetrics#DEAD_LETTERED}.
+     * Appends dead letters (grouped into the files of their UTC day), syncs them to disk, in Kafka mode produces
+     * them to the dead-letter topic, and counts them in {@value DeliveryMetrics#DEAD_LETTERED}.
      *
      * @param deadLetters lines to write
      * @throws UncheckedIOException when a file cannot be written
+     * @throws IllegalStateException in Kafka mode, when the dead-letter topic did not acknowledge the lines
      */
     public synchronized void writeAll(List<DeadLetter> deadLetters) {
         Map<Path, StringBuilder> byFile = new LinkedHashMap<>();
@@ -129,8 +153,33 @@ public class DeadLetterStore {
         for (Map.Entry<Path, StringBuilder> e : byFile.entrySet()) {
             append(e.getKey(), e.getValue().toString());
         }
+        if (kafka.enabled()) {
+            publish(deadLetters);
+        }
         for (DeadLetter d : deadLetters) {
             metrics.deadLettered(d.pixelName() == null ? "unknown" : d.pixelName(), d.reason().reasonClass(), 1);
+        }
+    }
+
+    /** Kafka mode: the same lines to the dead-letter topic, key = pixel code (or name), waiting for acks=all. */
+    private void publish(List<DeadLetter> deadLetters) {
+        List<Message> records = new ArrayList<>(deadLetters.size());
+        for (DeadLetter d : deadLetters) {
+            Message m = new DefaultMessage(camelContext);
+            m.setHeader(KafkaConstants.KEY, d.pixelCode() != null ? d.pixelCode() : String.valueOf(d.pixelName()));
+            try {
+                m.setBody(MAPPER.writeValueAsString(d.toJson()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            records.add(m);
+        }
+        try {
+            producer.requestBody(KAFKA_DEAD_LETTERS, records);
+        } catch (RuntimeException e) {
+            Throwable c = e.getCause() == null ? e : e.getCause();
+            throw new IllegalStateException("cannot write " + records.size() + " dead letter(s) to Kafka topic "
+                    + kafka.deadLetterTopic() + ": " + c.getMessage(), c);
         }
     }
 

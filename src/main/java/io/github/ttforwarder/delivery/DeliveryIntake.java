@@ -29,6 +29,8 @@ import io.github.ttforwarder.model.OutboundEvent;
  * <li>{@code test_event_code} and {@code partner_name} found inside the item are removed (TikTok Events API 2.0 §2:
  * test_event_code is envelope-only; partner_name is never sent).</li>
  * <li>Unknown pixel: the event is dead-lettered ({@code unknown-pixel}) and the route stops — never a silent drop.</li>
+ * <li>Kafka mode: an exchange carrying a {@link DeliveryTracker} (property {@value DeliveryTracker#PROPERTY})
+ * registers the event with it; the item's ticket is completed when the event reaches a terminal state.</li>
  * </ul>
  *
  * @throws IllegalArgumentException (from {@link #accept}) when the body is not an OutboundEvent with an event object
@@ -85,7 +87,8 @@ public class DeliveryIntake {
         }
         String dedupKey = ev.eventId() == null ? null
                 : (p.code().isBlank() ? "name:" + p.name() : p.code()) + '\n' + ev.eventName() + '\n' + ev.eventId();
-        exchange.getIn().setBody(new BatchItem(ev, json, dedupKey));
+        DeliveryTracker tracker = exchange.getProperty(DeliveryTracker.PROPERTY, DeliveryTracker.class);
+        exchange.getIn().setBody(new BatchItem(ev, json, dedupKey, tracker == null ? null : tracker.register()));
         exchange.getIn().setHeader(DeliveryRoutes.HEADER_BATCH_KEY, p.name() + '\n' + (tec == null ? "" : tec));
         if (dedupKey != null) {
             exchange.getIn().setHeader(DeliveryRoutes.HEADER_DEDUP_KEY, dedupKey);
@@ -100,6 +103,7 @@ public class DeliveryIntake {
     public void duplicate(Exchange exchange) {
         BatchItem item = exchange.getIn().getBody(BatchItem.class);
         metrics.deduplicated(item.event().pixel());
+        item.done();
         LOG.debugf("Dropped duplicate event %s event_id %s for pixel %s (already delivered or in flight)",
                 item.event().eventName(), item.event().eventId(), item.event().pixel());
     }

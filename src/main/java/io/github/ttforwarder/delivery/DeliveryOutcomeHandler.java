@@ -22,7 +22,8 @@ import io.github.ttforwarder.config.PixelRegistry;
  * Acts on the answer of one TikTok request (after {@code tiktok-events-api-call}), following TikTok Events API
  * 2.0 §6 as classified by {@link ResponseClassifier}:
  * <ul>
- * <li>delivered (0) / partial (20001, logged at WARN): counted, the pixel's token is marked working;</li>
+ * <li>delivered (0) / partial (20001, logged at WARN): counted, the pixel's token is marked working, the events
+ *     are marked terminal for their Kafka poll and (Kafka mode) their dedup keys published ({@link DeliveredKeys});</li>
  * <li>retry: the same batch is scheduled again with {@link BackoffPolicy} delays (honouring Retry-After) until
  *     {@code forwarder.retry.max-attempts} attempts or {@code forwarder.retry.max-elapsed} ms, then dead-lettered
  *     ({@code retries-exhausted}, with the last answer);</li>
@@ -69,6 +70,9 @@ public class DeliveryOutcomeHandler {
     @Inject
     ProducerTemplate producer;
 
+    @Inject
+    DeliveredKeys deliveredKeys;
+
     /**
      * @param exchange the exchange after the HTTP call: property {@value DeliveryRoutes#PROP_BATCH} holds the batch,
      *                 {@code CamelExceptionCaught} a transport error if any, else the HTTP status header and body
@@ -108,6 +112,11 @@ public class DeliveryOutcomeHandler {
         try {
             deadLetters.deadLetter(batch, batch.items(), DeadLetterReason.forwarder("internal-error", what, null));
         } catch (RuntimeException e) {
+            batch.items().forEach(i -> {
+                if (i.tracked()) {
+                    i.ticket().abandon("cannot dead-letter: " + e.getMessage());
+                }
+            });
             LOG.errorf("LOST unless resent: cannot dead-letter %d event(s) for pixel %s (%s; dead-letter store: %s); "
                     + "event ids: %s", batch.size(), batch.pixel(), what, e.getMessage(),
                     batch.items().stream().map(i -> i.event().eventName() + "/" + i.event().eventId()).toList());
@@ -119,12 +128,14 @@ public class DeliveryOutcomeHandler {
         switch (o.kind()) {
             case DELIVERED -> {
                 metrics.delivered(batch.pixel(), "ok", batch.size());
+                deliveredKeys.delivered(batch.items());
                 tokens.tokenAccepted(batch.pixel());
                 LOG.infof("Delivered %d event(s) to pixel %s (%s) in %d attempt(s), request_id %s", batch.size(),
                         batch.pixel(), pixelCode(batch), batch.attempts(), o.requestId());
             }
             case PARTIAL -> {
                 metrics.delivered(batch.pixel(), "partial", batch.size());
+                deliveredKeys.delivered(batch.items());
                 tokens.tokenAccepted(batch.pixel());
                 LOG.warnf("TikTok partially accepted %d event(s) for pixel %s (%s): code %s, %s, request_id %s",
                         batch.size(), batch.pixel(), pixelCode(batch), o.code(), o.message(), o.requestId());

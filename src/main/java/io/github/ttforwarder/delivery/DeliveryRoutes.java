@@ -11,13 +11,16 @@ import org.apache.camel.component.http.HttpEndpoint;
 import org.apache.camel.processor.aggregate.MemoryAggregationRepository;
 import org.apache.camel.support.ExpressionAdapter;
 
+import io.github.ttforwarder.config.KafkaSettings;
+
 /**
  * The delivery routes (TikTok Events API 2.0, {@code POST /open_api/v1.3/event/track/}).
  *
  * <pre>
  * direct:tiktok-deliver   (tiktok-deliver, caller's thread, returns at once)
  *   → deliveryIntake.accept (OutboundEvent → BatchItem, correlation headers; unknown pixel → dead letter)
- *   → with event_id: direct:tiktok-dedup (Idempotent Consumer, eager; duplicate → counted, dropped)
+ *   → with event_id: direct:tiktok-dedup (Idempotent Consumer, eager; duplicate → counted, dropped;
+ *     Kafka mode: dropped only when the key was delivered before, see DeliveredKeys)
  *   → direct:tiktok-batch  (Aggregate by pixel + test_event_code: max-events / max-wait / max-bytes)
  *   → seda:tiktok-send     (bounded queue; blocks the caller only when full)
  * seda:tiktok-send        (tiktok-send, forwarder.http.concurrency threads)
@@ -69,6 +72,12 @@ public class DeliveryRoutes extends RouteBuilder {
     @Inject
     RetryScheduler retryScheduler;
 
+    @Inject
+    KafkaSettings kafka;
+
+    @Inject
+    DeliveredKeys deliveredKeys;
+
     /** @return the send-queue URI (same options on producer and consumer side). */
     public String sendQueue() {
         return "seda:tiktok-send?size=" + config.sendQueueSize() + "&blockWhenFull=true";
@@ -86,16 +95,28 @@ public class DeliveryRoutes extends RouteBuilder {
                     .otherwise().to("direct:tiktok-batch")
                 .end();
 
-        from("direct:tiktok-dedup").routeId("tiktok-dedup").startupOrder(30)
-                .idempotentConsumer(header(HEADER_DEDUP_KEY)).idempotentRepository(config.dedupRepository())
-                    .eager(true).skipDuplicate(false).removeOnFailure(true)
+        if (kafka.enabled()) {
+            // Kafka mode: a key is recorded only once TikTok accepted the event (DeliveredKeys), so that a
+            // killed instance never leaves behind the key of an event it did not deliver.
+            from("direct:tiktok-dedup").routeId("tiktok-dedup").startupOrder(30)
                     .choice()
-                        .when(exchangeProperty(Exchange.DUPLICATE_MESSAGE).isEqualTo(true))
+                        .when(method(deliveredKeys, "seen(${header.TtfDedupKey})"))
                             .process(intake::duplicate).id("count-duplicate")
                         .otherwise()
                             .to("direct:tiktok-batch")
-                    .end()
-                .end();
+                    .end();
+        } else {
+            from("direct:tiktok-dedup").routeId("tiktok-dedup").startupOrder(30)
+                    .idempotentConsumer(header(HEADER_DEDUP_KEY)).idempotentRepository(config.dedupRepository())
+                        .eager(true).skipDuplicate(false).removeOnFailure(true)
+                        .choice()
+                            .when(exchangeProperty(Exchange.DUPLICATE_MESSAGE).isEqualTo(true))
+                                .bean(intake, "duplicate").id("count-duplicate")
+                            .otherwise()
+                                .to("direct:tiktok-batch")
+                        .end()
+                    .end();
+        }
 
         MemoryAggregationRepository batches = new MemoryAggregationRepository();
         long maxWait = config.batchMaxWaitMs();

@@ -42,6 +42,9 @@ public class DryRunWriter {
     @Inject
     DeliveryMetrics metrics;
 
+    @Inject
+    DeliveredKeys deliveredKeys;
+
     /**
      * @param batch the batch to "send"
      * @throws UncheckedIOException when the file cannot be written (the caller's error handling applies)
@@ -55,6 +58,7 @@ public class DryRunWriter {
                     item.event().eventName(), item.event().eventId(), batch.pixel(), code);
         }
         metrics.delivered(batch.pixel(), "dry_run", batch.size());
+        deliveredKeys.delivered(batch.items());
     }
 
     private static synchronized void append(Path file, byte[] line) {

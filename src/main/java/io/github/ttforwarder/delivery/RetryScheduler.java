@@ -28,7 +28,8 @@ import org.jboss.logging.Logger;
  *
  * <p>Shutdown: once the Camel context is stopping, a batch that waits for (or becomes due for) a retry is
  * dead-lettered with reason {@code shutdown} instead (replayable with {@code POST /admin/dead-letters/replay?reason=shutdown});
- * nothing is dropped silently.
+ * nothing is dropped silently. In Kafka mode such events are not dead-lettered but abandoned for their poll
+ * ({@link DeliveryTracker.Ticket#abandon}): their offsets stay uncommitted and the group consumes them again.
  */
 @ApplicationScoped
 @Named("retryScheduler")
@@ -127,7 +128,21 @@ public class RetryScheduler {
     }
 
     private void giveUp(DeliveryBatch batch) {
-        deadLetters.deadLetter(batch, batch.items(), DeadLetterReason.forwarder("shutdown",
+        // Kafka mode: events of a Kafka poll are not dead-lettered at shutdown; their offsets stay uncommitted
+        // and the group consumes them again (this or another instance).
+        List<BatchItem> untracked = new ArrayList<>();
+        for (BatchItem i : batch.items()) {
+            if (i.tracked()) {
+                i.ticket().abandon("the forwarder stopped while a retry waited");
+            } else {
+                untracked.add(i);
+            }
+        }
+        if (untracked.size() < batch.size()) {
+            LOG.infof("Stopping: %d event(s) for pixel %s waiting for a retry are left to Kafka redelivery (offsets not committed)",
+                    batch.size() - untracked.size(), batch.pixel());
+        }
+        deadLetters.deadLetter(batch, untracked, DeadLetterReason.forwarder("shutdown",
                 "the forwarder stopped while the batch waited for retry " + (batch.chainAttempts() + 1), null));
     }
 

@@ -5,7 +5,10 @@ import jakarta.inject.Inject;
 
 import org.apache.camel.builder.RouteBuilder;
 
+import io.github.ttforwarder.config.KafkaSettings;
 import io.github.ttforwarder.ingest.IngestResponseWriter.Style;
+import io.github.ttforwarder.queue.QueueEnqueuer;
+import io.github.ttforwarder.queue.QueueUnavailableException;
 
 /**
  * HTTP ingest (Camel platform-http): the Adobe Edge endpoints and the plain {@code /events} endpoint. Each
@@ -21,6 +24,11 @@ import io.github.ttforwarder.ingest.IngestResponseWriter.Style;
  *     calls without events → 200 {@code {"requestId","handle":[]}}</li>
  * <li>{@code POST /events} — plain events or relayed Adobe events, one object or an array → 202</li>
  * </ul>
+ *
+ * <p>Kafka mode ({@code forwarder.queue=kafka}): the events are published to the queue topic instead
+ * ({@link QueueEnqueuer}) and the request is answered once Kafka acknowledged all of them — {@code /events} and
+ * {@code /ee/v2/collect} with 202 {@code {"requestId","received","queued","rejected","events"}}, the other
+ * endpoints as above; 503 problem+json when Kafka did not acknowledge them.
  */
 @ApplicationScoped
 public class HttpIngestRoutes extends RouteBuilder {
@@ -31,6 +39,10 @@ public class HttpIngestRoutes extends RouteBuilder {
     InboundBodyReader bodyReader;
     @Inject
     IngestResponseWriter responses;
+    @Inject
+    KafkaSettings kafka;
+    @Inject
+    QueueEnqueuer enqueuer;
 
     @Override
     public void configure() {
@@ -46,6 +58,24 @@ public class HttpIngestRoutes extends RouteBuilder {
         noEvents("ingest-websdk-consent", "/ee/v1/privacy/set-consent");
         noEvents("ingest-websdk-consent-hint", "/ee/{locationHint}/v1/privacy/set-consent");
 
+        if (kafka.enabled()) {
+            // Durable mode: answer only after Kafka acknowledged every event; the consumer group does the rest.
+            from("direct:ingest").routeId("ingest")
+                    .onException(MalformedRequestException.class).handled(true)
+                        .process(responses::malformed)
+                    .end()
+                    .onException(QueueUnavailableException.class).handled(true)
+                        .process(responses::unavailable)
+                    .end()
+                    .onException(Exception.class).handled(true)
+                        .process(responses::internalError)
+                    .end()
+                    .process(requestContext)
+                    .process(bodyReader)
+                    .process(enqueuer).id("enqueue-to-kafka")
+                    .process(responses::respondQueued);
+            return;
+        }
         from("direct:ingest").routeId("ingest")
                 .onException(MalformedRequestException.class).handled(true)
                     .process(responses::malformed)

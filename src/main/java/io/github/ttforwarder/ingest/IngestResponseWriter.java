@@ -19,6 +19,7 @@ import org.jboss.logging.Logger;
 import io.github.ttforwarder.model.EventOutcome;
 import io.github.ttforwarder.model.Headers;
 import io.github.ttforwarder.model.RequestContext;
+import io.github.ttforwarder.queue.QueueEnqueuer;
 
 /**
  * Writes the HTTP answer of an ingest request from the outcomes of its events.
@@ -35,6 +36,8 @@ import io.github.ttforwarder.model.RequestContext;
  * <li>{@link Style#BEACON} ({@code /ee/v1/collect}, sent by {@code sendBeacon}, never read): {@code 204}.</li>
  * </ul>
  * Malformed bodies: {@code 400} problem; unexpected failures: {@code 500} problem with no internals.
+ * Kafka mode: {@link #respondQueued} (202 {@code "queued"} instead of {@code "forwarded"/"unmatched"}) and
+ * {@link #unavailable} (503 when Kafka did not acknowledge).
  */
 @ApplicationScoped
 @Named("ingestResponseWriter")
@@ -131,6 +134,53 @@ public class IngestResponseWriter {
             }
             default -> throw new IllegalStateException("no response style");
         }
+    }
+
+    /**
+     * Kafka mode: answers a request whose events were queued (count in property {@value QueueEnqueuer#QUEUED});
+     * the outcomes in {@value Headers#OUTCOMES} hold only the reader's rejections. {@code /events} and
+     * {@code /ee/v2/collect}: 202 {@code {"requestId","received","queued","rejected","events":[rejections]}}
+     * (204 when silent; 400 problem+json when every event was rejected); the Adobe endpoints answer as in
+     * {@link #respond}.
+     */
+    @SuppressWarnings("unchecked")
+    public void respondQueued(Exchange exchange) {
+        Style style = exchange.getProperty(STYLE, Style.class);
+        Integer queued = exchange.getProperty(QueueEnqueuer.QUEUED, Integer.class);
+        List<EventOutcome> rejectedOutcomes = new ArrayList<>(exchange.getProperty(Headers.OUTCOMES, List.class));
+        boolean silent = Boolean.TRUE.equals(exchange.getProperty(RequestContextExtractor.SILENT, Boolean.class));
+        int q = queued == null ? 0 : queued;
+        if ((style != Style.EVENTS && style != Style.COLLECT) || (q == 0 && !rejectedOutcomes.isEmpty())
+                || (silent && style == Style.COLLECT)) {
+            respond(exchange);
+            return;
+        }
+        rejectedOutcomes.sort(Comparator.comparingInt(EventOutcome::getIndex));
+        RequestContext ctx = exchange.getProperty(Headers.REQUEST_CONTEXT, RequestContext.class);
+        Message m = exchange.getMessage();
+        m.getHeaders().clear();
+        m.setHeader("X-Request-Id", ctx.requestId());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("requestId", ctx.requestId());
+        body.put("received", q + rejectedOutcomes.size());
+        body.put("queued", q);
+        body.put("rejected", rejectedOutcomes.size());
+        body.put("events", rejectedOutcomes);
+        json(m, 202, "application/json", body);
+    }
+
+    /**
+     * Kafka mode: answers {@code 503} problem+json (with {@code Retry-After: 5}) when Kafka did not acknowledge
+     * the request's events; the client should send the request again (events Kafka did take may then be processed
+     * twice; TikTok drops repeats by event_id).
+     */
+    public void unavailable(Exchange exchange) {
+        RequestContext ctx = exchange.getProperty(Headers.REQUEST_CONTEXT, RequestContext.class);
+        Message m = exchange.getMessage();
+        m.getHeaders().clear();
+        m.setHeader("Retry-After", "5");
+        json(m, 503, PROBLEM_JSON, problem(503, "Service Unavailable",
+                "the event queue (Kafka) did not acknowledge the events; send the request again", ctx));
     }
 
     /** Answers {@code 400} problem+json for a body that holds no events at all. */

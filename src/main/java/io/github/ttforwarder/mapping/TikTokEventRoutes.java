@@ -7,11 +7,10 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.builder.RouteBuilder;
 
-import io.github.ttforwarder.delivery.DeadLetterStore;
 import io.github.ttforwarder.model.EventOutcome;
-import io.github.ttforwarder.model.OutboundEvent;
 import io.github.ttforwarder.model.EventRejectedException;
 import io.github.ttforwarder.model.Headers;
+import io.github.ttforwarder.queue.RejectedEventRecorder;
 import io.github.ttforwarder.rules.RuleRegistry;
 
 /**
@@ -19,7 +18,7 @@ import io.github.ttforwarder.rules.RuleRegistry;
  * "Send TikTok Web Events API event". Maps the rule's message (web event → user context → properties, with
  * hashing), validates the result and hands an {@link io.github.ttforwarder.model.OutboundEvent} to delivery
  * ({@code direct:tiktok-deliver}). An invalid event is rejected with its field and reason, nothing is sent, and
- * it is written to the dead letters (reason source {@code validation}, code {@code invalid-event}).
+ * the rejection is dead-lettered ({@link RejectedEventRecorder}: reason source {@code validation}).
  */
 @ApplicationScoped
 public class TikTokEventRoutes extends RouteBuilder {
@@ -35,7 +34,7 @@ public class TikTokEventRoutes extends RouteBuilder {
     @Inject
     OutboundEventValidator validator;
     @Inject
-    DeadLetterStore deadLetters;
+    RejectedEventRecorder rejectedEvents;
 
     @Override
     public void configure() {
@@ -59,13 +58,11 @@ public class TikTokEventRoutes extends RouteBuilder {
     private void rejected(Exchange exchange) {
         EventRejectedException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, EventRejectedException.class);
         EventOutcome outcome = exchange.getProperty(Headers.OUTCOME, EventOutcome.class);
-        outcome.getRejections().add(new EventOutcome.Rejection(exchange.getProperty(Headers.RULE_ID, String.class),
-                e.field(), e.getMessage().substring(e.field() == null ? 0 : e.field().length() + 2)));
-        // Durable record too: the event as far as it was mapped (personal data only ever hashed in it).
-        TikTokEventDraft draft = exchange.getProperty(Headers.DRAFT, TikTokEventDraft.class);
-        if (draft != null) {
-            String pixel = draft.pixel() != null ? draft.pixel() : io.github.ttforwarder.config.PixelRegistry.DEFAULT;
-            deadLetters.write(new OutboundEvent(pixel, draft.testEventCode(), draft.event()), "invalid-event", e.getMessage());
-        }
+        String reason = e.getMessage().substring(e.field() == null ? 0 : e.field().length() + 2);
+        String rule = exchange.getProperty(Headers.RULE_ID, String.class);
+        outcome.getRejections().add(new EventOutcome.Rejection(rule, e.field(), reason));
+        // Kafka mode: no client to tell, so the rejection becomes a dead letter.
+        rejectedEvents.rejected(exchange, e.field() == null ? "rejected" : e.field(),
+                (rule == null ? "" : "rule " + rule + ": ") + (e.field() == null ? reason : e.field() + ": " + reason));
     }
 }

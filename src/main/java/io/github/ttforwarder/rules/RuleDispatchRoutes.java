@@ -10,12 +10,13 @@ import org.jboss.logging.Logger;
 
 import io.github.ttforwarder.model.EventOutcome;
 import io.github.ttforwarder.model.Headers;
+import io.github.ttforwarder.queue.RejectedEventRecorder;
 
 /**
  * Offers one inbound event to every rule ({@code direct:offer-to-rules}, Camel recipient list EIP over
  * {@link RuleRegistry#endpointsFor}, which skips rules whose leading filter cannot match); each rule gets its own copy of the message, so one rule's headers never
  * leak into another's. An event no rule fires on is counted and logged at DEBUG, not an error. A rule whose
- * own steps fail is reported as a rejection of that event; the other rules still run.
+ * own steps fail is reported as a rejection of that event (in Kafka mode also dead-lettered); the other rules still run.
  */
 @ApplicationScoped
 public class RuleDispatchRoutes extends RouteBuilder {
@@ -26,6 +27,8 @@ public class RuleDispatchRoutes extends RouteBuilder {
     RuleRegistry rules;
     @Inject
     RuleInputPreparer input;
+    @Inject
+    RejectedEventRecorder rejectedEvents;
 
     @Override
     public void configure() {
@@ -55,6 +58,7 @@ public class RuleDispatchRoutes extends RouteBuilder {
         if (outcome != null) {
             outcome.getRejections().add(new EventOutcome.Rejection(null, null, "a rule failed: " + type));
         }
+        rejectedEvents.rejected(exchange, "rule-failed", "a rule failed: " + type);
     }
 
     private void logUnmatched(Exchange exchange) {

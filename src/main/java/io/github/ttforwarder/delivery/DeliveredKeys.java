@@ -1,0 +1,90 @@
+package io.github.ttforwarder.delivery;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.IdempotentRepository;
+import org.jboss.logging.Logger;
+
+import io.github.ttforwarder.config.KafkaSettings;
+import io.github.ttforwarder.queue.KafkaDedupRepository;
+
+/**
+ * Called when TikTok accepted a batch (code 0/20001) or the dry run wrote it: marks each event terminal for
+ * its Kafka poll ({@link BatchItem#done()}) and, in Kafka mode, records its dedup key as delivered.
+ *
+ * <p>Why keys are recorded only after delivery in Kafka mode: the embedded Idempotent Consumer records a key
+ * when the event enters (eagerly). With a store shared through Kafka that would lose events — an instance
+ * killed with {@code kill -9} after recording the key but before delivery leaves the key behind, and the
+ * redelivered record would be dropped as a duplicate. Recording on delivery keeps at-least-once: the worst
+ * case is a repeat that TikTok's own 48 h dedup (pixel, event, event_id) drops.
+ */
+@ApplicationScoped
+@Named("deliveredKeys")
+public class DeliveredKeys {
+
+    private static final Logger LOG = Logger.getLogger(DeliveredKeys.class);
+
+    @Inject
+    KafkaSettings kafka;
+
+    @Inject
+    DeliveryConfig config;
+
+    @Inject
+    CamelContext camelContext;
+
+    /**
+     * @param items events TikTok accepted (or the dry run wrote)
+     */
+    public void delivered(List<BatchItem> items) {
+        if (kafka.enabled()) {
+            try {
+                record(items);
+            } catch (RuntimeException e) {
+                // Not fatal: a missing key only means a possible repeat, which TikTok drops by event_id.
+                LOG.warnf("Could not record %d delivered dedup key(s): %s", items.size(), e.getMessage());
+            }
+        }
+        items.forEach(BatchItem::done);
+    }
+
+    /**
+     * Kafka mode's duplicate check.
+     *
+     * @param key a dedup key (pixel code, event, event_id)
+     * @return true when an event with this key was delivered before (by any instance)
+     */
+    public boolean seen(String key) {
+        IdempotentRepository repo = repository();
+        return key != null && repo != null && repo.contains(key);
+    }
+
+    private IdempotentRepository repository() {
+        return camelContext.getRegistry().lookupByNameAndType(kafka.dedupRepository(config.dedupRepository()),
+                IdempotentRepository.class);
+    }
+
+    private void record(List<BatchItem> items) {
+        List<String> keys = new ArrayList<>(items.size());
+        for (BatchItem i : items) {
+            if (i.dedupKey() != null) {
+                keys.add(i.dedupKey());
+            }
+        }
+        if (keys.isEmpty()) {
+            return;
+        }
+        IdempotentRepository repo = repository();
+        if (repo instanceof KafkaDedupRepository k) {
+            k.publishDelivered(keys);
+        } else if (repo != null) {
+            keys.forEach(repo::add);
+        }
+    }
+}
