@@ -97,14 +97,20 @@ public class WebEventMapper implements Processor {
         Object time = d.hasOverride("event_time") ? d.override("event_time")
                 : xdm ? Values.get(d.xdm(), "timestamp") : src.get("event_time");
         String timeField = d.hasOverride("event_time") ? "event_time" : xdm ? "xdm.timestamp" : "event_time";
+        String eventId = d.hasOverride("event_id") ? idText(d.override("event_id")) : eventId(d, event);
         if (time == null || (time instanceof String s && s.isBlank())) {
             d.event().put("event_time", d.context().receivedAt());
             d.warn("event_time", "missing, the time the request was received is used");
         } else {
-            d.event().put("event_time", EventTimeParser.toEpochSeconds(toNode(time), timeField));
+            try {
+                d.event().put("event_time", EventTimeParser.toEpochSeconds(toNode(time), timeField));
+            } catch (EventRejectedException e) {
+                if (eventId != null) {
+                    d.event().put("event_id", eventId); // the dead letter names the event
+                }
+                throw e;
+            }
         }
-
-        String eventId = d.hasOverride("event_id") ? idText(d.override("event_id")) : eventId(d, event);
         if (eventId != null) {
             d.event().put("event_id", eventId);
         }

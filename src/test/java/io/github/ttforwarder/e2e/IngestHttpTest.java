@@ -70,6 +70,21 @@ class IngestHttpTest {
         }
     }
 
+    @jakarta.inject.Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    @Test
+    void anEventNoRuleMatchesIsCountedNotAnError() {
+        io.micrometer.core.instrument.Counter unmatched = meters.find("forwarder.rules.events").tag("outcome", "unmatched").counter();
+        double before = unmatched.count();
+        given().contentType("application/json")
+                .body("{\"xdm\":{\"eventType\":\"commerce.productListRemovals\",\"_id\":\"unmatched-1\"}}")
+                .when().post("/events").then().statusCode(202)
+                .body("unmatched", equalTo(1)).body("events[0].status", equalTo("unmatched"))
+                .body("events[0].event_type", equalTo("commerce.productListRemovals"));
+        assertEquals(before + 1, unmatched.count());
+    }
+
     @Test
     void malformedJsonIsA400ProblemWithoutEcho() {
         given().contentType("application/json").body("{\"event\":\"Purchase\", \"user\":{\"email\":\"secret@example.com\"")
@@ -109,6 +124,12 @@ class IngestHttpTest {
         TikTokFake.byEventId("batch-good-1");
         TikTokFake.byEventId("batch-good-2");
         assertTrue(TikTokFake.await(r -> "batch-bad".equals(r.event().path("event_id").asText()), 0, Duration.ofMillis(200)).isEmpty());
+        // the rejected event is also a durable dead letter (validation), with the reason and no plain-text data
+        given().queryParam("reason", "event_time").queryParam("limit", 0).when().get("/admin/dead-letters")
+                .then().statusCode(200)
+                .body("dead_letters.findAll { it.event.event_id == 'batch-bad' }.reason.source", org.hamcrest.Matchers.hasItem("validation"))
+                .body("dead_letters.findAll { it.event.event_id == 'batch-bad' }.reason.message",
+                        org.hamcrest.Matchers.hasItem(containsString("not a readable time")));
     }
 
     @Test

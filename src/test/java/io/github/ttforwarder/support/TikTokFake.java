@@ -26,7 +26,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * The fake TikTok for end-to-end tests: WireMock on a dynamic port answering {@code {"code":0}} on
  * {@code /open_api/v1.3/event/track/}, and the forwarder configured live against it (default pixel
  * {@value #PIXEL} with token {@value #TOKEN}, named pixel {@code brand2}, phone region US, short batch wait,
- * loopback as trusted proxy). Static accessors read what TikTok received.
+ * loopback as trusted proxy). Static accessors read what TikTok received; every request is checked by
+ * {@link StrictEventsApiValidator} (a strict fake: an invalid request fails the test that reads it).
  */
 public class TikTokFake implements QuarkusTestResourceLifecycleManager {
 
@@ -95,10 +96,14 @@ public class TikTokFake implements QuarkusTestResourceLifecycleManager {
         for (LoggedRequest r : requests()) {
             try {
                 ObjectNode envelope = (ObjectNode) JSON.readTree(r.getBodyAsString());
+                List<String> violations = StrictEventsApiValidator.violations(envelope);
+                if (!violations.isEmpty()) {
+                    throw new AssertionError("TikTok received an invalid Events API 2.0 request: " + violations);
+                }
                 for (JsonNode e : envelope.path("data")) {
                     out.add(new Received(envelope, (ObjectNode) e, r.getHeader("Access-Token"), r.getHeader("Content-Type")));
                 }
-            } catch (Exception e) {
+            } catch (java.io.IOException e) {
                 throw new AssertionError("TikTok received a body that is not JSON", e);
             }
         }

@@ -22,7 +22,6 @@ import org.apache.camel.support.PluginHelper;
 
 import io.github.ttforwarder.config.Pixel;
 import io.github.ttforwarder.config.PixelRegistry;
-import io.github.ttforwarder.delivery.DeadLetterStore;
 import io.github.ttforwarder.hashing.HashingBean;
 import io.github.ttforwarder.ingest.ClientIpResolver;
 import io.github.ttforwarder.ingest.IngestResponseWriter;
@@ -93,7 +92,7 @@ public final class Pipeline implements AutoCloseable {
         PropertiesMapper properties = new PropertiesMapper();
         OutboundEventValidator validator = new OutboundEventValidator();
         // Reached only for rejected events, which the benchmark input has none of (checked in verify()).
-        DeadLetterStore deadLetters = new DeadLetterStore();
+        io.github.ttforwarder.queue.RejectedEventRecorder rejectedEvents = new io.github.ttforwarder.queue.RejectedEventRecorder();
         RequestContextExtractor requestContext = new RequestContextExtractor(new ClientIpResolver((String) null));
         InboundBodyReader bodyReader = new InboundBodyReader(mapper);
         IngestResponseWriter responses = new IngestResponseWriter(mapper);
@@ -101,13 +100,14 @@ public final class Pipeline implements AutoCloseable {
         RuleDispatchRoutes dispatch = new RuleDispatchRoutes();
         inject(dispatch, "rules", rules);
         inject(dispatch, "input", input);
+        inject(dispatch, "registry", new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         TikTokEventRoutes tiktokEvent = new TikTokEventRoutes();
         inject(tiktokEvent, "rules", rules);
         inject(tiktokEvent, "webEvent", webEvent);
         inject(tiktokEvent, "userContext", userContext);
         inject(tiktokEvent, "properties", properties);
         inject(tiktokEvent, "validator", validator);
-        inject(tiktokEvent, "deadLetters", deadLetters);
+        inject(tiktokEvent, "rejectedEvents", rejectedEvents);
 
         camel.addRoutes(new RouteBuilder() {
             @Override
