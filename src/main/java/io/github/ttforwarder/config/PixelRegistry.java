@@ -68,6 +68,26 @@ public class PixelRegistry {
         return Optional.ofNullable(pixels.get(key));
     }
 
+    /**
+     * Start-up check: a pixel with an access token but no code cannot be sent to (TikTok Events API 2.0:
+     * {@code event_source_id} is the pixel code), so the forwarder refuses to start; a dry-run pixel without a code
+     * only gets a warning, its requests then carry an empty {@code event_source_id}.
+     *
+     * @throws IllegalStateException naming the pixel whose code is missing (never the token)
+     */
+    void checkAtStartup(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
+        for (Pixel p : pixels.values()) {
+            if (p.code() == null || p.code().isBlank()) {
+                String key = p.name().equals(DEFAULT) ? "tiktok.pixel-code (TIKTOK_PIXEL_CODE)" : "tiktok.pixels." + p.name() + ".code";
+                if (!p.dryRun()) {
+                    throw new IllegalStateException("Pixel '" + p.name() + "' has an access token but no pixel code: set " + key);
+                }
+                org.jboss.logging.Logger.getLogger(PixelRegistry.class).warnf(
+                        "Pixel '%s' has no pixel code: dry-run requests carry an empty event_source_id; set %s", p.name(), key);
+            }
+        }
+    }
+
     /** @return all configured pixels by name, {@value #DEFAULT} first. */
     public Map<String, Pixel> all() {
         return pixels;

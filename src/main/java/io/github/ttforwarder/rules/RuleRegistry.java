@@ -106,7 +106,8 @@ public class RuleRegistry extends EventNotifierSupport {
         List<Predicate> guards = new ArrayList<>();
         Map<String, String> byEndpoint = new HashMap<>();
         for (Route route : camel.getRoutes()) {
-            if (GROUP.equals(route.getGroup()) && camel.getRouteController().getRouteStatus(route.getRouteId()).isStarted()) {
+            org.apache.camel.ServiceStatus status = camel.getRouteController().getRouteStatus(route.getRouteId());
+            if (GROUP.equals(route.getGroup()) && status != null && status.isStarted()) {
                 String uri = route.getEndpoint().getEndpointUri();
                 endpoints.add(uri);
                 guards.add(guard(route.getRouteId()));
@@ -152,5 +153,13 @@ public class RuleRegistry extends EventNotifierSupport {
     @Override
     public void notify(CamelEvent event) {
         snapshot = null;
+        if (camel.isStarted()) {
+            refresh(); // a rule file was (re)loaded: log the rules now active
+        }
+    }
+
+    /** Logs the active rules as soon as Camel has started. */
+    void onStarted(@jakarta.enterprise.event.Observes CamelEvent.CamelContextStartedEvent event) {
+        refresh();
     }
 }
