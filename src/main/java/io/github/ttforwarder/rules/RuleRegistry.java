@@ -152,10 +152,8 @@ public class RuleRegistry extends EventNotifierSupport {
 
     @Override
     public void notify(CamelEvent event) {
+        // Rebuilt on the next event: during a reload the route events arrive before the routes report started.
         snapshot = null;
-        if (camel.isStarted()) {
-            refresh(); // a rule file was (re)loaded: log the rules now active
-        }
     }
 
     /** Logs the active rules as soon as Camel has started. */
