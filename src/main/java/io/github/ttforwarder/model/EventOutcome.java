@@ -93,13 +93,4 @@ public final class EventOutcome {
         }
     }
 
-    /** Merges what one rule produced (the rule ran on a copy of the event). */
-    public void merge(EventOutcome other) {
-        sent.addAll(other.sent);
-        rejections.addAll(other.rejections);
-        other.warnings.forEach(this::warn);
-        if (eventType == null) {
-            eventType = other.eventType;
-        }
-    }
 }

@@ -53,11 +53,6 @@ public class RuleRegistry extends EventNotifierSupport {
         setIgnoreStepEvents(true);
     }
 
-    /** @return the endpoint URIs of the active rules, in route order. */
-    public List<String> endpoints() {
-        return current().endpoints;
-    }
-
     /**
      * The recipient list for one event: the endpoints of the rules that can fire on it. A rule whose first
      * step is a filter is offered the event only when that filter's predicate (compiled once, when the rule
