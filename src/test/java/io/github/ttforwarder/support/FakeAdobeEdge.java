@@ -18,7 +18,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 /**
  * A fake Adobe Edge for the Web SDK relay (WireMock on a dynamic port, plain HTTP). Every request is answered like
  * the Edge: 200 with handles of its own — an {@code identity:result} with {@link #ECID}, a {@code state:store} for the
- * identity cookie ({@link #IDENTITY_COOKIE}), a {@code locationHint:result} and an {@code activation:push} handle —
+ * identity cookie ({@link #IDENTITY_COOKIE}), a {@code locationHint:result} and a {@code personalization:decisions} handle —
  * and an Adobe {@code Set-Cookie} on Adobe's own domain; {@link #failNext} makes it answer 503 first.
  *
  * <p>Configures the forwarder: org {@value #ORG} for datastream {@value #DATASTREAM} (others find it in the cookie
@@ -36,6 +36,9 @@ public class FakeAdobeEdge implements QuarkusTestResourceLifecycleManager {
     public static final String ECID = "12345678901234567890123456789012345678";
     /** Its identity cookie value (base64url protobuf {1: ECID, 2: 1700000000}). */
     public static final String IDENTITY_COOKIE = io.github.ttforwarder.websdk.AdobeIdentity.encodeCookie(ECID, 1_700_000_000L);
+
+    /** The id of the personalization proposition the fake hands out (the page sees it in sendEvent's result). */
+    public static final String PROPOSITION = "fake-adobe-proposition";
 
     private static volatile WireMockServer server;
 
@@ -70,7 +73,9 @@ public class FakeAdobeEdge implements QuarkusTestResourceLifecycleManager {
         return "{\"requestId\":\"from-adobe\",\"handle\":["
                 + "{\"type\":\"identity:result\",\"payload\":[{\"id\":\"" + ECID + "\",\"namespace\":{\"code\":\"ECID\"}}]},"
                 + "{\"type\":\"locationHint:result\",\"payload\":[{\"scope\":\"EdgeNetwork\",\"hint\":\"or2\",\"ttlSeconds\":1800}]},"
-                + "{\"type\":\"activation:push\",\"payload\":[{\"type\":\"url\",\"id\":2097728,\"spec\":{\"url\":\"https://adobe.example/pixel\",\"hideReferrer\":false}}]},"
+                + "{\"type\":\"personalization:decisions\",\"payload\":[{\"id\":\"" + PROPOSITION + "\",\"scope\":\"__view__\","
+                + "\"scopeDetails\":{},\"items\":[{\"id\":\"item-1\",\"schema\":\"https://ns.adobe.com/personalization/json-content-item\","
+                + "\"data\":{\"id\":\"item-1\",\"format\":\"application/json\",\"content\":{\"from\":\"fake-adobe\"}}}]}]},"
                 + "{\"type\":\"state:store\",\"payload\":[{\"key\":\"kndctr_" + COOKIE_ORG + "_identity\",\"value\":\""
                 + IDENTITY_COOKIE + "\",\"maxAge\":34128000,\"attrs\":{\"SameSite\":\"None\"}},"
                 + "{\"key\":\"kndctr_" + COOKIE_ORG + "_cluster\",\"value\":\"or2\",\"maxAge\":1800,\"attrs\":{\"SameSite\":\"None\"}}]}"
