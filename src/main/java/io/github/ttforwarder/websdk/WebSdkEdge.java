@@ -92,6 +92,7 @@ public class WebSdkEdge {
         String ttclidCookie;
         final List<String> setCookies = new ArrayList<>();
         RequestIdCache.Entry entry;
+        volatile boolean completed;
         boolean alreadyForwarded;
         boolean released;
         CompletableFuture<AdobeRelay.Response> relay;
@@ -155,9 +156,21 @@ public class WebSdkEdge {
             }
             call.entry = claim.entry();
             call.alreadyForwarded = claim.alreadyForwarded();
+            // whatever way the exchange ends (an answer written by another step, a refusal, an error), a retry of
+            // this requestId must not wait for it: the entry is completed (non-final) if answer() did not run
+            exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    if (!call.completed) {
+                        call.completed = true;
+                        RequestIdCache.complete(call.entry, null, call.released);
+                    }
+                }
+            });
         }
         exchange.setProperty(CALL, call);
         call.body = m.getBody(byte[].class);
+        m.setBody(call.body);       // converted once; the body reader reads the same bytes
         try {
             call.root = call.body == null || call.body.length == 0 ? null : mapper.readTree(call.body);
         } catch (java.io.IOException e) {
@@ -439,6 +452,7 @@ public class WebSdkEdge {
                 }
                 answer = new RequestIdCache.Answer(s, headers, m.getBody(byte[].class));
             }
+            call.completed = true;
             RequestIdCache.complete(call.entry, answer, forwarded);
         }
     }

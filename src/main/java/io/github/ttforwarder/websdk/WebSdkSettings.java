@@ -103,8 +103,8 @@ public class WebSdkSettings {
         Arrays.stream(text(config, "consent.xdm-fields", "collect,share").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).forEach(fields::add);
         xdmConsentFields = List.copyOf(fields);
-        cacheMaxEntries = Long.parseLong(text(config, "request-id-cache.max-entries", "50000"));
-        cacheTtl = Durations.parse(P + "request-id-cache.ttl", text(config, "request-id-cache.ttl", "15m"));
+        cacheMaxEntries = Long.parseLong(text(config, "request-id-cache.max-entries", "20000"));
+        cacheTtl = Durations.parse(P + "request-id-cache.ttl", text(config, "request-id-cache.ttl", "5m"));
     }
 
     private static String text(Config config, String key, String fallback) {
