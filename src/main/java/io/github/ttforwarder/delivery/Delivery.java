@@ -68,8 +68,8 @@ public class Delivery {
     /** Exchange property set by {@code direct:tiktok-deliver}: the {@link Submission} of the event. */
     public static final String SUBMISSION = "ForwarderSubmission";
     /**
-     * Exchange property (Boolean): the event is a dead-letter replay. An unknown pixel is then reported
-     * ({@link Submission#UNKNOWN_PIXEL}) instead of dead-lettered again.
+     * Exchange property ({@link ReplayContext}): the event is a dead-letter replay. An unknown pixel is then
+     * reported ({@link Submission#UNKNOWN_PIXEL}) instead of dead-lettered again; a dry replay submits nothing.
      */
     public static final String REPLAY = "ForwarderReplay";
 
@@ -262,6 +262,11 @@ public class Delivery {
         BatchItem bi = new BatchItem(ev, json, dedupKey, tracker == null ? null : tracker.register(), release);
         batcher().add(bi);
         return p.dryRun() ? Submission.DRY_RUN : Submission.QUEUED;
+    }
+
+    /** @return true when a pixel of this name is configured */
+    public boolean knows(String pixelName) {
+        return pixels.find(pixelName).isPresent();
     }
 
     private boolean duplicate(String key) {

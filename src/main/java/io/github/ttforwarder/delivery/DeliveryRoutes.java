@@ -105,8 +105,20 @@ public class DeliveryRoutes extends RouteBuilder {
                     + (body == null ? "null" : body.getClass().getName()));
         }
         DeliveryTracker tracker = exchange.getProperty(DeliveryTracker.PROPERTY, DeliveryTracker.class);
-        boolean replay = Boolean.TRUE.equals(exchange.getProperty(Delivery.REPLAY, Boolean.class));
-        Delivery.Submission s = delivery.submit(in, tracker, replay);
+        ReplayContext replay = exchange.getProperty(Delivery.REPLAY, ReplayContext.class);
+        Delivery.Submission s;
+        if (replay != null && replay.dry()) {
+            s = delivery.knows(in.pixel()) ? Delivery.Submission.QUEUED : Delivery.Submission.UNKNOWN_PIXEL;
+        } else {
+            s = delivery.submit(in, tracker, replay != null);
+        }
+        if (replay != null) {
+            if (s == Delivery.Submission.UNKNOWN_PIXEL) {
+                replay.problem("pixel " + in.pixel() + " is not configured");
+            } else {
+                replay.sent(in);
+            }
+        }
         exchange.setProperty(Delivery.SUBMISSION, s);
         EventOutcome outcome = exchange.getProperty(Headers.OUTCOME, EventOutcome.class);
         if (outcome != null) {
