@@ -1,8 +1,6 @@
 package io.github.ttforwarder.websdk;
 
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -255,7 +253,7 @@ public class WebSdkEdge {
         if (ecid == null) {
             for (Map.Entry<String, String> c : cookies.entrySet()) {
                 if (c.getKey().startsWith("AMCV_") && c.getValue() != null) {
-                    String[] parts = URLDecoder.decode(c.getValue(), StandardCharsets.UTF_8).split("\\|");
+                    String[] parts = c.getValue().replace("%7C", "|").replace("%7c", "|").split("\\|");
                     for (int i = 0; i + 1 < parts.length; i++) {
                         if (parts[i].equals("MCMID") && AdobeIdentity.isEcid(parts[i + 1])) {
                             ecid = parts[i + 1];
@@ -586,28 +584,9 @@ public class WebSdkEdge {
         return null;
     }
 
+    /** @return the URL-decoded {@code name} query parameter of a page URL (null-safe), or null. */
     static String queryParameter(String url, String name) {
-        if (url == null) {
-            return null;
-        }
-        int q = url.indexOf('?');
-        if (q < 0) {
-            return null;
-        }
-        int hash = url.indexOf('#', q);
-        String query = hash < 0 ? url.substring(q + 1) : url.substring(q + 1, hash);
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0 && pair.substring(0, eq).equals(name)) {
-                try {
-                    String v = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8).trim();
-                    return v.isEmpty() ? null : v;
-                } catch (IllegalArgumentException e) {
-                    return null;
-                }
-            }
-        }
-        return null;
+        return url == null ? null : io.github.ttforwarder.mapping.UserContextMapper.queryParameter(url, name);
     }
 
     private static boolean isHttps(Message m) {
