@@ -28,7 +28,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 public record DeadLetter(String id, Instant time, DeadLetterReason reason, int attempts, String pixelName,
         String pixelCode, String testEventCode, ObjectNode event) {
 
-    /** @return the line as a JSON object, in the documented key order. */
+    /**
+     * @return the line as a JSON object, in the documented key order; e-mail addresses and phone numbers in any text
+     *         (but the ids) masked ({@code security.PersonalData})
+     */
     public ObjectNode toJson() {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("id", id);
@@ -44,7 +47,9 @@ public record DeadLetter(String id, Instant time, DeadLetterReason reason, int a
             n.put("test_event_code", testEventCode);
         }
         n.set("event", event);
-        return n;
+        return io.github.ttforwarder.security.PersonalData.contains(n.toString())
+                ? (ObjectNode) io.github.ttforwarder.security.PersonalData.maskJson(n.deepCopy(), java.util.Set.of("id", "event_id"))
+                : n;
     }
 
     /**

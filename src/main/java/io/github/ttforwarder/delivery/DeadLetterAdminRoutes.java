@@ -5,15 +5,17 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.builder.RouteBuilder;
+import jakarta.enterprise.event.Observes;
+
+import io.quarkus.vertx.http.ManagementInterface;
+import io.vertx.ext.web.RoutingContext;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Admin HTTP endpoints for dead letters (Camel platform-http):
+ * Admin HTTP endpoints for dead letters, on the management interface (port {@code quarkus.management.port}):
  * <ul>
  * <li>{@code GET /admin/dead-letters?reason=&from=&to=&pixel=&limit=} → 200
  *     {@code {"count":n,"dead_letters":[<dead-letter lines>]}} (not yet replayed ones; {@code limit} default 100,
@@ -22,11 +24,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * </ul>
  * {@code reason}: substring of the reason code/message/source (e.g. {@code 40002}); {@code from}/{@code to}: ISO 8601
  * (inclusive/exclusive); {@code pixel}: name or code. A bad parameter answers 400 {@code {"error":"..."}}; other
- * errors 500 with a short message — never a stack trace. These endpoints have no authentication of their own:
- * expose them only on a trusted network.
+ * errors 500 with a short message — never a stack trace. Authentication ({@code forwarder.admin.token}) is done for
+ * every management path by {@code security.ManagementSecurity}.
  */
 @ApplicationScoped
-public class DeadLetterAdminRoutes extends RouteBuilder {
+public class DeadLetterAdminRoutes {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -36,31 +38,35 @@ public class DeadLetterAdminRoutes extends RouteBuilder {
     @Inject
     DeadLetterReplayer replayer;
 
-    /** Builds the routes dead-letters-list and dead-letters-replay (see the class doc). */
-    @Override
-    public void configure() {
-        onException(IllegalArgumentException.class).handled(true)
-                .process(e -> error(e, 400));
-        onException(Exception.class).handled(true)
-                .process(e -> error(e, 500));
-
-        from("platform-http:/admin/dead-letters?httpMethodRestrict=GET").routeId("dead-letters-list").startupOrder(50)
-                .process(this::list).id("list-dead-letters");
-
-        from("platform-http:/admin/dead-letters/replay?httpMethodRestrict=POST").routeId("dead-letters-replay")
-                .startupOrder(51)
-                .process(this::replay).id("replay-dead-letters");
+    /** Registers GET /admin/dead-letters and POST /admin/dead-letters/replay (see the class doc). */
+    void init(@Observes ManagementInterface mi) {
+        mi.router().get("/admin/dead-letters").blockingHandler(e -> handle(e, this::list));
+        mi.router().post("/admin/dead-letters/replay").blockingHandler(e -> handle(e, this::replay));
     }
 
-    private static DeadLetterFilter filter(Exchange e) {
+    private interface Action {
+        void run(RoutingContext e) throws Exception;
+    }
+
+    private static void handle(RoutingContext e, Action action) {
+        try {
+            action.run(e);
+        } catch (IllegalArgumentException ex) {
+            error(e, 400, ex);
+        } catch (Exception ex) {
+            error(e, 500, ex);
+        }
+    }
+
+    private static DeadLetterFilter filter(RoutingContext e) {
         return DeadLetterFilter.of(param(e, "reason"), param(e, "from"), param(e, "to"), param(e, "pixel"));
     }
 
-    private static String param(Exchange e, String name) {
-        return e.getIn().getHeader(name, String.class);
+    private static String param(RoutingContext e, String name) {
+        return e.request().getParam(name);
     }
 
-    private void list(Exchange e) throws Exception {
+    private void list(RoutingContext e) throws Exception {
         int limit = 100;
         String l = param(e, "limit");
         if (l != null && !l.isBlank()) {
@@ -78,7 +84,7 @@ public class DeadLetterAdminRoutes extends RouteBuilder {
         respond(e, 200, MAPPER.writeValueAsString(out));
     }
 
-    private void replay(Exchange e) throws Exception {
+    private void replay(RoutingContext e) throws Exception {
         boolean dry = "true".equalsIgnoreCase(param(e, "dry"));
         DeadLetterReplayer.Result r = replayer.replay(filter(e), dry);
         ObjectNode out = MAPPER.createObjectNode();
@@ -87,8 +93,7 @@ public class DeadLetterAdminRoutes extends RouteBuilder {
         respond(e, 200, MAPPER.writeValueAsString(out));
     }
 
-    private static void error(Exchange e, int status) throws Exception {
-        Throwable t = e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    private static void error(RoutingContext e, int status, Throwable t) {
         String msg = status == 400 && t != null ? t.getMessage() : "internal error";
         if (status != 400) {
             org.jboss.logging.Logger.getLogger(DeadLetterAdminRoutes.class).errorf("Dead-letter admin request failed: %s",
@@ -96,13 +101,10 @@ public class DeadLetterAdminRoutes extends RouteBuilder {
         }
         ObjectNode out = MAPPER.createObjectNode();
         out.put("error", msg);
-        respond(e, status, MAPPER.writeValueAsString(out));
+        respond(e, status, out.toString());
     }
 
-    private static void respond(Exchange e, int status, String json) {
-        e.getMessage().removeHeaders("*");
-        e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        e.getMessage().setBody(json);
+    private static void respond(RoutingContext e, int status, String json) {
+        e.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(json);
     }
 }

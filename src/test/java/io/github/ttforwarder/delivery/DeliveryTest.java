@@ -56,6 +56,10 @@ import io.quarkus.test.junit.QuarkusTest;
 @WithTestResource(TikTokFakeResource.class)
 class DeliveryTest {
 
+    /** The management interface (admin, health): its own port. */
+    @io.quarkus.test.common.http.TestHTTPResource(value = "/", management = true)
+    java.net.URL management;
+
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String OK = "{\"code\":0,\"message\":\"OK\",\"request_id\":\"req-ok\",\"data\":{}}";
 
@@ -353,8 +357,8 @@ class DeliveryTest {
         assertEquals(1, replaceLines, "one clear line, not one per request");
         assertTrue(logs.stream().map(this::text).noneMatch(m -> m.contains("token-revoked")), "token never logged");
 
-        given().when().get("/q/health/ready").then().statusCode(503);
-        JsonNode health = json(given().when().get("/q/health/ready").asString());
+        given().when().get(management + "q/health/ready").then().statusCode(503);
+        JsonNode health = json(given().when().get(management + "q/health/ready").asString());
         JsonNode check = StreamSupport.stream(health.path("checks").spliterator(), false)
                 .filter(c -> TokenHealthCheck.NAME.equals(c.path("name").asText())).findFirst().orElseThrow();
         assertEquals("DOWN", check.path("status").asText());
@@ -410,7 +414,7 @@ class DeliveryTest {
         await("dead-lettered", WAIT, () -> deadLettered("replay") == 1);
         assertEquals(1, requests("replay").size(), "40001 is not retried");
 
-        JsonNode list = json(given().queryParam("pixel", "replay").when().get("/admin/dead-letters").then()
+        JsonNode list = json(given().queryParam("pixel", "replay").when().get(management + "admin/dead-letters").then()
                 .statusCode(200).extract().asString());
         assertEquals(1, list.path("count").asInt());
         JsonNode d = list.path("dead_letters").get(0);
@@ -420,15 +424,15 @@ class DeliveryTest {
         assertEquals(1, d.path("attempts").asInt());
         assertEquals(TestSupport.norm(e), d.path("event"));
 
-        given().queryParam("from", "not-a-date").when().get("/admin/dead-letters").then().statusCode(400);
+        given().queryParam("from", "not-a-date").when().get(management + "admin/dead-letters").then().statusCode(400);
 
         tiktok.stubFor(post(urlEqualTo(TRACK_PATH)).withHeader("Access-Token", equalTo("token-replay"))
                 .willReturn(okJson(OK)));
         JsonNode dry = json(given().queryParam("pixel", "replay").queryParam("dry", "true").when()
-                .post("/admin/dead-letters/replay").then().statusCode(200).extract().asString());
+                .post(management + "admin/dead-letters/replay").then().statusCode(200).extract().asString());
         assertEquals(json("{\"matched\":1,\"replayed\":0}"), dry);
         JsonNode run = json(given().queryParam("pixel", "replay").queryParam("reason", "40001").when()
-                .post("/admin/dead-letters/replay").then().statusCode(200).extract().asString());
+                .post(management + "admin/dead-letters/replay").then().statusCode(200).extract().asString());
         assertEquals(json("{\"matched\":1,\"replayed\":1}"), run);
 
         await("replayed and delivered", WAIT, () -> delivered("replay") == 1);
@@ -438,10 +442,10 @@ class DeliveryTest {
         assertEquals("TESTRP", replayed.path("test_event_code").asText());
         assertEquals(TestSupport.norm(e), replayed.path("data").get(0), "same event, same event_id");
 
-        JsonNode again = json(given().queryParam("pixel", "replay").when().post("/admin/dead-letters/replay").then()
+        JsonNode again = json(given().queryParam("pixel", "replay").when().post(management + "admin/dead-letters/replay").then()
                 .statusCode(200).extract().asString());
         assertEquals(json("{\"matched\":0,\"replayed\":0}"), again);
-        assertEquals(0, json(given().queryParam("pixel", "replay").when().get("/admin/dead-letters").asString())
+        assertEquals(0, json(given().queryParam("pixel", "replay").when().get(management + "admin/dead-letters").asString())
                 .path("count").asInt());
     }
 }

@@ -22,6 +22,10 @@ import io.quarkus.test.junit.QuarkusTest;
 @WithTestResource(TikTokFake.class)
 class IngestHttpTest {
 
+    /** The management interface (admin): its own port. */
+    @io.quarkus.test.common.http.TestHTTPResource(value = "/", management = true)
+    java.net.URL management;
+
     private static String plain(String id, String extra) {
         return "{\"event\":\"Purchase\",\"event_time\":1741945460,\"event_id\":\"" + id + "\"" + extra + "}";
     }
@@ -125,7 +129,7 @@ class IngestHttpTest {
         TikTokFake.byEventId("batch-good-2");
         assertTrue(TikTokFake.await(r -> "batch-bad".equals(r.event().path("event_id").asText()), 0, Duration.ofMillis(200)).isEmpty());
         // the rejected event is also a durable dead letter (validation), with the reason and no plain-text data
-        given().queryParam("reason", "event_time").queryParam("limit", 0).when().get("/admin/dead-letters")
+        given().queryParam("reason", "event_time").queryParam("limit", 0).when().get(management + "admin/dead-letters")
                 .then().statusCode(200)
                 .body("dead_letters.findAll { it.event.event_id == 'batch-bad' }.reason.source", org.hamcrest.Matchers.hasItem("validation"))
                 .body("dead_letters.findAll { it.event.event_id == 'batch-bad' }.reason.message",

@@ -29,6 +29,7 @@ public final class ForwarderProcess implements AutoCloseable {
 
     private final Path dir;
     private final int port;
+    private final int managementPort = KafkaBrokerProcess.freePort();
     private final Map<String, String> env;
     private Process process;
     private int starts;
@@ -45,7 +46,8 @@ public final class ForwarderProcess implements AutoCloseable {
     }
 
     /**
-     * Starts the process and waits until {@code /q/health/live} answers 200.
+     * Starts the process and waits until {@code /q/health/live} answers 200 on its management port (a free port of
+     * its own, {@code QUARKUS_MANAGEMENT_PORT}).
      *
      * @return this
      * @throws IllegalStateException when it did not come up within 60 s
@@ -71,6 +73,7 @@ public final class ForwarderProcess implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("forwarder-" + (++starts) + ".log").toFile()));
             pb.environment().putAll(env);
             pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+            pb.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
             process = pb.start();
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < end) {
@@ -78,7 +81,7 @@ public final class ForwarderProcess implements AutoCloseable {
                     throw new IllegalStateException("the forwarder exited with " + process.exitValue() + "; see " + dir);
                 }
                 try {
-                    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/live"))
+                    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(managementUrl() + "/q/health/live"))
                             .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
                     if (r.statusCode() == 200) {
                         return this;
@@ -131,6 +134,11 @@ public final class ForwarderProcess implements AutoCloseable {
     /** @return {@code http://127.0.0.1:<port>} */
     public String baseUrl() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** @return {@code http://127.0.0.1:<management port>} (admin, health, metrics) */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
     }
 
     /** @return the working folder (logs are there) */
