@@ -78,7 +78,7 @@ public final class IngestKeys {
 
     /** @return the configured source names, sorted, without duplicates (never the secrets) */
     public List<String> sources() {
-        return secrets.stream().map(Secret::source).distinct().toList();
+        return secrets.stream().map(Secret::source).distinct().sorted().toList();
     }
 
     /**

@@ -27,7 +27,8 @@ import io.vertx.ext.web.RoutingContext;
  *     and future routes.</li>
  * <li><b>Body read deadline.</b> A request whose body is not completely received within
  *     {@code forwarder.ingest.read-timeout} (default 10 s) after its headers has its connection closed (counted as
- *     {@code forwarder.ingest.rejected{reason=read_timeout}}). Slow headers are cut by {@link ReadDeadline}.</li>
+ *     {@code forwarder.ingest.rejected{reason=read_timeout,kind=body}}). Headers that take longer than the same
+ *     time from the request's first byte are cut by {@link ReadDeadline} ({@code kind=headers}).</li>
  * </ul>
  */
 @ApplicationScoped
@@ -36,12 +37,18 @@ public class MainPortGuard {
     private final Vertx vertx;
     private final long readTimeoutMs;
     private final MeterRegistry meters;
+    private final ReadDeadline headerDeadline;
 
     public MainPortGuard(Vertx vertx, MeterRegistry meters,
             @ConfigProperty(name = "forwarder.ingest.read-timeout", defaultValue = "10s") String readTimeout) {
         this.vertx = vertx;
         this.meters = meters;
         this.readTimeoutMs = Durations.parse("forwarder.ingest.read-timeout", readTimeout).toMillis();
+        this.headerDeadline = new ReadDeadline(readTimeoutMs, phase -> timedOut("headers"));
+    }
+
+    private void timedOut(String phase) {
+        meters.counter("forwarder.ingest.rejected", "reason", "read_timeout", "kind", phase).increment();
     }
 
     void init(@Observes Router router) {
@@ -55,14 +62,22 @@ public class MainPortGuard {
             Problems.send(ctx, 404, "Not Found", "no such endpoint on this port");
             return;
         }
-        if (readTimeoutMs > 0 && !req.isEnded()) {
-            long timer = vertx.setTimer(readTimeoutMs, id -> {
+        if (readTimeoutMs > 0) {
+            io.vertx.core.http.HttpConnection connection = req.connection();
+            headerDeadline.install(connection);
+            headerDeadline.headersReceived(connection);
+            long timer = req.isEnded() ? -1 : vertx.setTimer(readTimeoutMs, id -> {
                 if (!req.isEnded()) {
-                    meters.counter("forwarder.ingest.rejected", "reason", "read_timeout", "kind", "connection").increment();
-                    req.connection().close();
+                    timedOut("body");
+                    connection.close();
                 }
             });
-            ctx.addEndHandler(v -> vertx.cancelTimer(timer));
+            ctx.addEndHandler(v -> {
+                if (timer >= 0) {
+                    vertx.cancelTimer(timer);
+                }
+                headerDeadline.requestDone(connection);
+            });
         }
         ctx.next();
     }

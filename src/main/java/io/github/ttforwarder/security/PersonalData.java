@@ -28,7 +28,7 @@ public final class PersonalData {
     public static final String PHONE_MASK = "<phone>";
 
     private static final Pattern EMAIL = Pattern.compile(
-            "[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+(?:@|%40)(?:[A-Za-z0-9-]+\\.)+[A-Za-z]{2,}", Pattern.CASE_INSENSITIVE);
+            "[A-Za-z0-9._%+-]+(?:@|%40)(?:[A-Za-z0-9-]+\\.)+[A-Za-z]{2,}", Pattern.CASE_INSENSITIVE);
     private static final Pattern PHONE = Pattern.compile(
             "(?<![\\w+])(?:\\+\\s?\\d(?:[\\s.()-]{0,2}\\d){6,14}"
                     + "|\\(\\d{2,5}\\)[\\s.-]?\\d{2,5}(?:[\\s.-]?\\d{2,5}){1,3}"

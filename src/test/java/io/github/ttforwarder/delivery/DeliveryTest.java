@@ -58,7 +58,13 @@ class DeliveryTest {
 
     /** The management interface (admin, health): its own port. */
     @io.quarkus.test.common.http.TestHTTPResource(value = "/", management = true)
-    java.net.URL management;
+    java.net.URL managementResource;
+    String management;
+
+    @org.junit.jupiter.api.BeforeEach
+    void managementBase() {
+        management = "http://localhost:" + managementResource.getPort() + "/";
+    }
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String OK = "{\"code\":0,\"message\":\"OK\",\"request_id\":\"req-ok\",\"data\":{}}";

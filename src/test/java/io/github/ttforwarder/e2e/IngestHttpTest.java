@@ -24,7 +24,13 @@ class IngestHttpTest {
 
     /** The management interface (admin): its own port. */
     @io.quarkus.test.common.http.TestHTTPResource(value = "/", management = true)
-    java.net.URL management;
+    java.net.URL managementResource;
+    String management;
+
+    @org.junit.jupiter.api.BeforeEach
+    void managementBase() {
+        management = "http://localhost:" + managementResource.getPort() + "/";
+    }
 
     private static String plain(String id, String extra) {
         return "{\"event\":\"Purchase\",\"event_time\":1741945460,\"event_id\":\"" + id + "\"" + extra + "}";
