@@ -131,8 +131,9 @@ public class IngestGuard {
         if (keys.isEmpty()) {
             source = "ip:" + bucketKey(clientIp(m));
         } else {
-            IngestKeys.Result r = keys.check(header(m, "Authorization"), header(m, "X-Api-Key"), header(m, "X-Signature"),
-                    m.getBody(byte[].class), System.currentTimeMillis() / 1000, signatureWindowSeconds);
+            String signature = header(m, "X-Signature");
+            IngestKeys.Result r = keys.check(header(m, "Authorization"), header(m, "X-Api-Key"), signature,
+                    signature == null ? null : m.getBody(byte[].class), System.currentTimeMillis() / 1000, signatureWindowSeconds);
             switch (r.verdict()) {
                 case OK -> source = "key:" + r.source();
                 case MISSING_KEY -> {

@@ -28,7 +28,9 @@ public final class PersonalData {
     public static final String PHONE_MASK = "<phone>";
 
     private static final Pattern EMAIL = Pattern.compile(
-            "[A-Za-z0-9._%+-]+(?:@|%40)(?:[A-Za-z0-9-]+\\.)+[A-Za-z]{2,}", Pattern.CASE_INSENSITIVE);
+            // starts only at the beginning of a run (linear time on hostile input), RFC 5321 lengths
+            "(?<![A-Za-z0-9._%+-])(?:[A-Za-z0-9._+-]|%(?!40)){1,64}+(?:@|%40)(?:[A-Za-z0-9-]{1,63}+\\.)+[A-Za-z]{2,63}+",
+            Pattern.CASE_INSENSITIVE);
     private static final Pattern PHONE = Pattern.compile(
             "(?<![\\w+])(?:\\+\\s?\\d(?:[\\s.()-]{0,2}\\d){6,14}"
                     + "|\\(\\d{2,5}\\)[\\s.-]?\\d{2,5}(?:[\\s.-]?\\d{2,5}){1,3}"
@@ -40,7 +42,7 @@ public final class PersonalData {
 
     /** @return true when the text holds an e-mail address or a phone number */
     public static boolean contains(String s) {
-        return s != null && (EMAIL.matcher(s).find() || PHONE.matcher(s).find());
+        return kind(s) != null;
     }
 
     /** @return the kind of personal data the text holds: "an e-mail address", "a phone number", or null */
@@ -48,10 +50,10 @@ public final class PersonalData {
         if (s == null) {
             return null;
         }
-        if (EMAIL.matcher(s).find()) {
+        if ((s.indexOf('@') >= 0 || s.contains("%40")) && EMAIL.matcher(s).find()) {
             return "an e-mail address";
         }
-        return PHONE.matcher(s).find() ? "a phone number" : null;
+        return hasDigitRun(s) && PHONE.matcher(s).find() ? "a phone number" : null;
     }
 
     /** @return the text with every e-mail address and phone number replaced by its mask; null stays null */

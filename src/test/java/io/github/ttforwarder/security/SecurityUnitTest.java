@@ -112,6 +112,9 @@ class SecurityUnitTest {
         assertEquals("a phone number", PersonalData.kind("+1 (415) 555-0123"));
         assertEquals("an e-mail address", PersonalData.kind("a@b.io"));
         assertNull(PersonalData.kind("Purchase"));
+        // hostile input stays linear: a 64 KB run before an '@' without a domain
+        String hostile = "a".repeat(65_536) + "@" + "b".repeat(65_536);
+        assertEquals(hostile, PersonalData.mask(hostile));
     }
 
     @Test
