@@ -72,9 +72,11 @@ public class IngestResponseWriter {
         int forwarded = 0;
         int unmatched = 0;
         int rejected = 0;
+        int deduplicated = 0;
         for (EventOutcome o : outcomes) {
             switch (o.getStatus()) {
                 case FORWARDED -> forwarded++;
+                case DEDUPLICATED -> deduplicated++;
                 case UNMATCHED -> unmatched++;
                 default -> rejected++;
             }
@@ -101,6 +103,9 @@ public class IngestResponseWriter {
                     body.put("forwarded", forwarded);
                     body.put("unmatched", unmatched);
                     body.put("rejected", rejected);
+                    if (deduplicated > 0) {
+                        body.put("deduplicated", deduplicated);
+                    }
                     body.put("events", outcomes);
                     json(m, 202, "application/json", body);
                 }
@@ -182,6 +187,25 @@ public class IngestResponseWriter {
         json(m, 503, PROBLEM_JSON, problem(503, "Service Unavailable",
                 "the event queue (Kafka) did not acknowledge the events; send the request again", ctx));
     }
+
+    /**
+     * Embedded mode: answers {@code 503} problem+json with {@code Retry-After} (seconds, from property
+     * {@value #RETRY_AFTER}, default 1) when the delivery backlog is at its bound
+     * ({@code forwarder.backlog.max-events}); nothing of the request was accepted, the client sends it again.
+     */
+    public void overloaded(Exchange exchange) {
+        RequestContext ctx = exchange.getProperty(Headers.REQUEST_CONTEXT, RequestContext.class);
+        Integer retryAfter = exchange.getProperty(RETRY_AFTER, Integer.class);
+        Message m = exchange.getMessage();
+        m.getHeaders().clear();
+        m.setHeader("Retry-After", String.valueOf(retryAfter == null ? 1 : retryAfter));
+        json(m, 503, PROBLEM_JSON, problem(503, "Service Unavailable",
+                "the forwarder holds as many events as it may (forwarder.backlog.max-events) while TikTok catches up; "
+                        + "nothing of this request was accepted, send it again after Retry-After seconds", ctx));
+    }
+
+    /** Exchange property (Integer): the {@code Retry-After} seconds of a 503 answer. */
+    public static final String RETRY_AFTER = "ForwarderRetryAfter";
 
     /** Answers {@code 400} problem+json for a body that holds no events at all. */
     public void malformed(Exchange exchange) {

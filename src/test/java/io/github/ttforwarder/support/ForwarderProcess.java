@@ -29,7 +29,7 @@ public final class ForwarderProcess implements AutoCloseable {
 
     private final Path dir;
     private final int port;
-    private final int managementPort = KafkaBrokerProcess.freePort();
+    private final int managementPort;
     private final Map<String, String> env;
     private Process process;
     private int starts;
@@ -42,12 +42,21 @@ public final class ForwarderProcess implements AutoCloseable {
     public ForwarderProcess(Path dir, int port, Map<String, String> env) {
         this.dir = dir.toAbsolutePath();
         this.port = port;
+        this.managementPort = freePort();
         this.env = env;
     }
 
+    /** @return a free TCP port (for the management interface of this instance) */
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /**
-     * Starts the process and waits until {@code /q/health/live} answers 200 on its management port (a free port of
-     * its own, {@code QUARKUS_MANAGEMENT_PORT}).
+     * Starts the process and waits until {@code /q/health/live} (management interface, its own free port) answers 200.
      *
      * @return this
      * @throws IllegalStateException when it did not come up within 60 s
@@ -136,7 +145,7 @@ public final class ForwarderProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
-    /** @return {@code http://127.0.0.1:<management port>} (admin, health, metrics) */
+    /** @return {@code http://127.0.0.1:<management port>} (health, /admin) */
     public String managementUrl() {
         return "http://127.0.0.1:" + managementPort;
     }
