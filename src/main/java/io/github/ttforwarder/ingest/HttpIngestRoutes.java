@@ -54,6 +54,8 @@ public class HttpIngestRoutes extends RouteBuilder {
     WebSdkEdge webSdk;
     @Inject
     Delivery delivery;
+    @Inject
+    io.github.ttforwarder.security.IngestGuard guard;
 
     @Override
     public void configure() {
@@ -122,6 +124,7 @@ public class HttpIngestRoutes extends RouteBuilder {
     /** Web SDK calls that carry no events: answered as the Edge does, nothing is forwarded. */
     private void noEvents(String routeId, String path) {
         from("platform-http:" + path + "?httpMethodRestrict=POST").routeId(routeId)
+                .process(guard::browser)
                 .setProperty(IngestResponseWriter.STYLE, constant(Style.WEB_SDK))
                 .process(webSdk::capture)
                 .process(requestContext)
@@ -130,7 +133,9 @@ public class HttpIngestRoutes extends RouteBuilder {
     }
 
     private void endpoint(String routeId, String path, Style style) {
+        boolean browser = style == Style.WEB_SDK || style == Style.BEACON;
         from("platform-http:" + path + "?httpMethodRestrict=POST").routeId(routeId)
+                .process(browser ? guard::browser : guard::server)
                 .setProperty(IngestResponseWriter.STYLE, constant(style))
                 .to("direct:ingest");
     }
