@@ -173,4 +173,19 @@ class ReplayTest {
         await("legacy letter never sent", Duration.ofMillis(500), () -> true);
         assertEquals(0, eventsWithId("rp-legacy-1"), "never sent to the default pixel");
     }
+
+    @Test
+    void aLocallyDeduplicatedEventIsAnsweredDeduplicatedNotForwarded() {
+        String body = "{\"event\":\"Purchase\",\"event_time\":1741945460,\"event_id\":\"dd-twice-1\"}";
+        given().contentType("application/json").body(body).post("/events").then().statusCode(202)
+                .body("forwarded", org.hamcrest.Matchers.equalTo(1))
+                .body("events[0].status", org.hamcrest.Matchers.equalTo("forwarded"));
+        given().contentType("application/json").body(body).post("/events").then().statusCode(202)
+                .body("forwarded", org.hamcrest.Matchers.equalTo(0))
+                .body("deduplicated", org.hamcrest.Matchers.equalTo(1))
+                .body("events[0].status", org.hamcrest.Matchers.equalTo("deduplicated"))
+                .body("events[0].deduplicated[0].event_id", org.hamcrest.Matchers.equalTo("dd-twice-1"))
+                .body("events[0].sent", org.hamcrest.Matchers.nullValue());
+        TikTokFake.byEventId("dd-twice-1"); // exactly one reached TikTok
+    }
 }
