@@ -71,7 +71,10 @@ public record DeadLetter(String id, Instant time, DeadLetterReason reason, int a
         return INPUT.equals(kind()) ? input != null : event != null;
     }
 
-    /** @return the line as a JSON object, in the documented key order. */
+    /**
+     * @return the line as a JSON object, in the documented key order; e-mail addresses and phone numbers in any text
+     *         (but the ids) masked ({@code security.PersonalData})
+     */
     public ObjectNode toJson() {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("id", id);
@@ -98,7 +101,9 @@ public record DeadLetter(String id, Instant time, DeadLetterReason reason, int a
         if (input != null) {
             n.set("input", input);
         }
-        return n;
+        return io.github.ttforwarder.security.PersonalData.contains(n.toString())
+                ? (ObjectNode) io.github.ttforwarder.security.PersonalData.maskJson(n.deepCopy(), java.util.Set.of("id", "event_id"))
+                : n;
     }
 
     /**

@@ -50,6 +50,8 @@ public class HttpIngestRoutes extends RouteBuilder {
     QueueEnqueuer enqueuer;
     @Inject
     Delivery delivery;
+    @Inject
+    io.github.ttforwarder.security.IngestGuard guard;
 
     @Override
     public void configure() {
@@ -107,13 +109,16 @@ public class HttpIngestRoutes extends RouteBuilder {
     /** Web SDK calls that carry no events: answered as the Edge does, nothing is forwarded. */
     private void noEvents(String routeId, String path) {
         from("platform-http:" + path + "?httpMethodRestrict=POST").routeId(routeId)
+                .process(guard::browser)
                 .setProperty(IngestResponseWriter.STYLE, constant(Style.WEB_SDK))
                 .process(requestContext)
                 .process(responses::respond);
     }
 
     private void endpoint(String routeId, String path, Style style) {
+        boolean browser = style == Style.WEB_SDK || style == Style.BEACON;
         from("platform-http:" + path + "?httpMethodRestrict=POST").routeId(routeId)
+                .process(browser ? guard::browser : guard::server)
                 .setProperty(IngestResponseWriter.STYLE, constant(style))
                 .to("direct:ingest");
     }

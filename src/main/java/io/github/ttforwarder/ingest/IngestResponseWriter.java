@@ -261,7 +261,13 @@ public class IngestResponseWriter {
         m.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         m.setHeader(Exchange.CONTENT_TYPE, contentType);
         try {
-            m.setBody(mapper.writeValueAsBytes(body));
+            byte[] bytes = mapper.writeValueAsBytes(body);
+            if (io.github.ttforwarder.security.PersonalData.contains(new String(bytes, java.nio.charset.StandardCharsets.UTF_8))) {
+                // never echo personal data, whichever field it came in; the ids the protocol echoes stay as sent
+                bytes = mapper.writeValueAsBytes(io.github.ttforwarder.security.PersonalData.maskJson(
+                        mapper.valueToTree(body), java.util.Set.of("event_id", "requestId")));
+            }
+            m.setBody(bytes);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("response not serialisable", e);
         }
