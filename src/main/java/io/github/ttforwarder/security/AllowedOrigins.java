@@ -10,7 +10,10 @@ import java.util.Locale;
  * The browser origins allowed to call the Web SDK endpoints ({@code forwarder.websdk.allowed-origins}, env
  * {@code FORWARDER_WEBSDK_ALLOWED_ORIGINS}): comma-separated full origins {@code scheme://host[:port]}, e.g.
  * {@code https://shop.example.com,https://www.shop.example.com:8443}; {@code https://*.shop.example.com} allows every
- * subdomain of {@code shop.example.com} (not the domain itself) with that scheme and port. Empty: every origin.
+ * subdomain of {@code shop.example.com} (not the domain itself) with that scheme and port. {@code *} alone is refused:
+ * with credentials a browser accepts only the exact origin. An empty list means "no origin is on the list":
+ * {@link #allows} is then false (no CORS answer names any origin) while {@link #allowsRequest} lets every request
+ * in (the ingest stays open, as in the quick start).
  *
  * <p>Matching is exact on the normalised origin: scheme and host lower-cased, host in its ASCII (punycode) form, the
  * scheme's default port dropped. So {@code null} (sandboxed frames, {@code file:}), another scheme ({@code http} for an
@@ -81,13 +84,10 @@ public final class AllowedOrigins {
 
     /**
      * @param origin an {@code Origin} header value
-     * @return true when the list is empty or the origin is on it; false for {@code null}, garbage, another scheme,
+     * @return true when the origin is on the list; false for an empty list, {@code null}, garbage, another scheme,
      *         port or host
      */
     public boolean allows(String origin) {
-        if (entries.isEmpty()) {
-            return true;
-        }
         Origin o = origin(origin == null ? null : origin.strip());
         if (o == null) {
             return false;

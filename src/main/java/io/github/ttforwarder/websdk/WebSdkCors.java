@@ -1,5 +1,7 @@
 package io.github.ttforwarder.websdk;
 
+import io.github.ttforwarder.security.AllowedOrigins;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 

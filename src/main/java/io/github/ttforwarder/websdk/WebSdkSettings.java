@@ -1,5 +1,7 @@
 package io.github.ttforwarder.websdk;
 
+import io.github.ttforwarder.security.AllowedOrigins;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,7 +63,7 @@ public class WebSdkSettings {
 
     @Inject
     public WebSdkSettings(Config config) {
-        allowedOrigins = new AllowedOrigins(text(config, "allowed-origins", ""));
+        allowedOrigins = AllowedOrigins.parse(text(config, "allowed-origins", ""));
         defaultOrgId = text(config, "org-id", "");
         defaultUpstream = upstream("upstream", text(config, "upstream", ""));
         upstreamTimeout = Durations.parse(P + "upstream-timeout", text(config, "upstream-timeout", "10s"));

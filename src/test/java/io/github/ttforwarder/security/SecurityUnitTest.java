@@ -45,6 +45,7 @@ class SecurityUnitTest {
         assertTrue(o.allowsRequest(null, null));
         assertFalse(o.allowsRequest("https://evil.test", "https://shop.example.com/"));
         assertTrue(AllowedOrigins.parse("").allowsRequest("null", null));
+        assertFalse(AllowedOrigins.parse("").allows("https://shop.example.com"), "an empty list names no origin for CORS");
         assertThrows(IllegalArgumentException.class, () -> AllowedOrigins.parse("shop.example.com"));
         assertThrows(IllegalArgumentException.class, () -> AllowedOrigins.parse("https://shop.example.com/app"));
     }

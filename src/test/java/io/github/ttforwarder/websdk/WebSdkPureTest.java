@@ -1,5 +1,7 @@
 package io.github.ttforwarder.websdk;
 
+import io.github.ttforwarder.security.AllowedOrigins;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -20,7 +22,7 @@ class WebSdkPureTest {
 
     @Test
     void originsMatchExactlyWithDefaultPortsAndSubdomainWildcards() {
-        AllowedOrigins o = new AllowedOrigins(" https://www.example.com , http://localhost:3000/, https://*.shop.example ");
+        AllowedOrigins o = AllowedOrigins.parse(" https://www.example.com , http://localhost:3000/, https://*.shop.example ");
         assertTrue(o.allows("https://www.example.com"));
         assertTrue(o.allows("https://WWW.Example.com:443"));
         assertTrue(o.allows("http://localhost:3000"));
@@ -35,10 +37,10 @@ class WebSdkPureTest {
         assertFalse(o.allows("null"));
         assertFalse(o.allows(null));
         assertFalse(o.allows("https://www.example.com/path"));
-        assertTrue(new AllowedOrigins("").isEmpty());
-        assertFalse(new AllowedOrigins(null).allows("https://www.example.com"));
+        assertTrue(AllowedOrigins.parse("").isEmpty());
+        assertFalse(AllowedOrigins.parse(null).allows("https://www.example.com"));
         for (String bad : List.of("*", "www.example.com", "ftp://x.example", "https://x.example/path", "https://")) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new AllowedOrigins(bad));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AllowedOrigins.parse(bad));
             assertTrue(e.getMessage().contains("forwarder.websdk.allowed-origins"), e.getMessage());
         }
     }
