@@ -93,6 +93,11 @@ public class RetryScheduler {
         return pending.size();
     }
 
+    /** @return events in the batches waiting for a retry. */
+    public long pendingEvents() {
+        return pending.keySet().stream().mapToLong(DeliveryBatch::size).sum();
+    }
+
     private void fire(DeliveryBatch batch) {
         if (pending.remove(batch) == null) {
             return; // drained at shutdown

@@ -43,6 +43,8 @@ public class HttpIngestRoutes extends RouteBuilder {
     KafkaSettings kafka;
     @Inject
     QueueEnqueuer enqueuer;
+    @Inject
+    io.github.ttforwarder.ops.ForwarderMetrics metrics;
 
     @Override
     public void configure() {
@@ -72,6 +74,7 @@ public class HttpIngestRoutes extends RouteBuilder {
                     .end()
                     .process(requestContext)
                     .process(bodyReader)
+                    .process(metrics::read)
                     .process(enqueuer).id("enqueue-to-kafka")
                     .process(responses::respondQueued);
             return;
@@ -85,6 +88,7 @@ public class HttpIngestRoutes extends RouteBuilder {
                 .end()
                 .process(requestContext)
                 .process(bodyReader)
+                .process(metrics::read)
                 .split(body())
                     .to("direct:offer-to-rules")
                 .end()

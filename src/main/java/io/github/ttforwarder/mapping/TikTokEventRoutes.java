@@ -35,6 +35,8 @@ public class TikTokEventRoutes extends RouteBuilder {
     OutboundEventValidator validator;
     @Inject
     RejectedEventRecorder rejectedEvents;
+    @Inject
+    io.github.ttforwarder.ops.ForwarderMetrics metrics;
 
     @Override
     public void configure() {
@@ -47,6 +49,7 @@ public class TikTokEventRoutes extends RouteBuilder {
                 .process(userContext)
                 .process(properties)
                 .process(validator)
+                .process(metrics::handedToDelivery).id("count-forwarded")
                 .to("direct:tiktok-deliver").id("deliver-to-tiktok");
     }
 

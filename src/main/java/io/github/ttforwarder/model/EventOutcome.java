@@ -16,10 +16,12 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public final class EventOutcome {
 
-    /** {@code forwarded}: at least one TikTok event was handed to delivery; {@code rejected}: invalid input,
-     * nothing sent; {@code unmatched}: valid, but no rule fired (not an error). */
+    /** {@code forwarded}: at least one TikTok event was handed to delivery; {@code dry_run}: as forwarded, but every
+     * TikTok event went to a pixel without access token (written to the dry-run file, not sent); {@code rejected}:
+     * invalid input, nothing sent; {@code unmatched}: valid, but no rule fired (not an error). */
     public enum Status {
         @JsonProperty("forwarded") FORWARDED,
+        @JsonProperty("dry_run") DRY_RUN,
         @JsonProperty("rejected") REJECTED,
         @JsonProperty("unmatched") UNMATCHED
     }
@@ -41,6 +43,7 @@ public final class EventOutcome {
     private final List<Rejection> rejections = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private String eventType;
+    private int dryRun;
 
     /** @param index the event's position in its request (0-based) */
     public EventOutcome(int index) {
@@ -56,7 +59,7 @@ public final class EventOutcome {
      * reader rejected it, else unmatched. */
     public Status getStatus() {
         if (!sent.isEmpty()) {
-            return Status.FORWARDED;
+            return dryRun >= sent.size() ? Status.DRY_RUN : Status.FORWARDED;
         }
         return rejections.isEmpty() ? Status.UNMATCHED : Status.REJECTED;
     }
@@ -84,6 +87,11 @@ public final class EventOutcome {
     /** @return fields left out with the reason, e.g. {@code user.phone: not a valid phone number, left out}. */
     public List<String> getWarnings() {
         return warnings;
+    }
+
+    /** Marks one of the {@link #getSent() sent} TikTok events as going to a dry-run pixel (no access token). */
+    public synchronized void markDryRun() {
+        dryRun++;
     }
 
     /** Adds a warning once (rules firing on the same event repeat them). */
