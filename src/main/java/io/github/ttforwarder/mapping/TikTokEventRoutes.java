@@ -64,6 +64,7 @@ public class TikTokEventRoutes extends RouteBuilder {
         String reason = e.getMessage().substring(e.field() == null ? 0 : e.field().length() + 2);
         String rule = exchange.getProperty(Headers.RULE_ID, String.class);
         outcome.getRejections().add(new EventOutcome.Rejection(rule, e.field(), reason));
+        metrics.rejected(rule, e.field(), false);
         // Kafka mode: no client to tell, so the rejection becomes a dead letter.
         rejectedEvents.rejected(exchange, e.field() == null ? "rejected" : e.field(),
                 (rule == null ? "" : "rule " + rule + ": ") + (e.field() == null ? reason : e.field() + ": " + reason));

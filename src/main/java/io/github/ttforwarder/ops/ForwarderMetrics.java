@@ -186,26 +186,34 @@ public class ForwarderMetrics {
         }
     }
 
-    /** After every rule saw an event (property {@value Headers#OUTCOME}): received, unmatched, rejections. */
+    /** An inbound event about to be offered to the rules (property {@value Headers#REQUEST_CONTEXT} set). */
+    public void received(Exchange exchange) {
+        counter(RECEIVED, "endpoint", endpoint(exchange.getProperty(Headers.REQUEST_CONTEXT, RequestContext.class))).increment();
+    }
+
+    /** After the rules, when no rule fired on the event (property {@value Headers#OUTCOME}). */
     public void ruled(Exchange exchange) {
         EventOutcome outcome = exchange.getProperty(Headers.OUTCOME, EventOutcome.class);
-        if (outcome == null) {
-            return;
-        }
-        String endpoint = endpoint(exchange.getProperty(Headers.REQUEST_CONTEXT, RequestContext.class));
-        counter(RECEIVED, "endpoint", endpoint).increment();
-        if (outcome.getStatus() == EventOutcome.Status.UNMATCHED) {
-            counter(UNMATCHED, "endpoint", endpoint).increment();
-        }
-        for (EventOutcome.Rejection r : outcome.getRejections()) {
-            counter(REJECTED, "rule", bounded("rule", r.rule() == null ? "none" : r.rule()),
-                    "reason", bounded("reason", reason(r))).increment();
+        if (outcome != null && outcome.getStatus() == EventOutcome.Status.UNMATCHED) {
+            counter(UNMATCHED, "endpoint", endpoint(exchange.getProperty(Headers.REQUEST_CONTEXT, RequestContext.class)))
+                    .increment();
         }
     }
 
-    /** A rule's own steps threw (the event is rejected; the other rules ran). */
-    public void ruleFailed() {
-        counter(RULE_ERRORS, "kind", "rule_failed").increment();
+    /**
+     * One rule rejected its TikTok event (or the rule itself failed).
+     *
+     * @param rule  the rule id, or null
+     * @param field the field path, or null
+     * @param ruleFailed true when the rule's own steps threw (also counted as a rule error, kind rule_failed)
+     */
+    public void rejected(String rule, String field, boolean ruleFailed) {
+        if (ruleFailed) {
+            counter(RULE_ERRORS, "kind", "rule_failed").increment();
+        }
+        String reason = ruleFailed ? "rule_failed" : field == null ? "other" : DIGITS.matcher(field).replaceAll("N");
+        counter(REJECTED, "rule", bounded("rule", rule == null ? "none" : rule), "reason", bounded("reason", reason))
+                .increment();
     }
 
     /**
@@ -468,14 +476,6 @@ public class ForwarderMetrics {
         }
         seen.add(value);
         return value;
-    }
-
-    private static String reason(EventOutcome.Rejection r) {
-        if (r.field() != null) {
-            return DIGITS.matcher(r.field()).replaceAll("N");
-        }
-        String reason = r.reason() == null ? "" : r.reason();
-        return reason.startsWith("a rule failed") ? "rule_failed" : "other";
     }
 
     /** @return the ingest endpoint as a tag: one of the fixed paths, {@code kafka} or {@code other}. */

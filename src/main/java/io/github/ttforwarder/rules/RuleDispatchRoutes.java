@@ -42,6 +42,7 @@ public class RuleDispatchRoutes extends RouteBuilder {
                     .process(this::ruleFailed)
                 .end()
                 .process(input)
+                .process(metrics::received)
                 .recipientList(new ExpressionAdapter() {
                     @Override
                     public Object evaluate(Exchange exchange) {
@@ -62,8 +63,7 @@ public class RuleDispatchRoutes extends RouteBuilder {
             outcome.getRejections().add(new EventOutcome.Rejection(null, null, "a rule failed: " + type));
         }
         rejectedEvents.rejected(exchange, "rule-failed", "a rule failed: " + type);
-        metrics.ruleFailed();
-        metrics.ruled(exchange);
+        metrics.rejected(exchange.getProperty(Headers.RULE_ID, String.class), null, true);
     }
 
     private void countOutcome(Exchange exchange) {
