@@ -56,6 +56,10 @@ import io.quarkus.test.junit.QuarkusTest;
 @WithTestResource(TikTokFakeResource.class)
 class DeliveryTest {
 
+    @io.quarkus.test.common.http.TestHTTPResource(value = "/", management = true)
+    java.net.URL management;
+
+
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String OK = "{\"code\":0,\"message\":\"OK\",\"request_id\":\"req-ok\",\"data\":{}}";
 
@@ -353,8 +357,9 @@ class DeliveryTest {
         assertEquals(1, replaceLines, "one clear line, not one per request");
         assertTrue(logs.stream().map(this::text).noneMatch(m -> m.contains("token-revoked")), "token never logged");
 
-        given().when().get("/q/health/ready").then().statusCode(503);
-        JsonNode health = json(given().when().get("/q/health/ready").asString());
+        // health lives on the management interface (its non-application root is /q/)
+        given().when().get(management + "health/ready").then().statusCode(503);
+        JsonNode health = json(given().when().get(management + "health/ready").asString());
         JsonNode check = StreamSupport.stream(health.path("checks").spliterator(), false)
                 .filter(c -> TokenHealthCheck.NAME.equals(c.path("name").asText())).findFirst().orElseThrow();
         assertEquals("DOWN", check.path("status").asText());

@@ -30,6 +30,8 @@ public final class ForwarderProcess implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final Map<String, String> env;
+    /** The management interface port (health, metrics, admin): a free port unless the env names one. */
+    private final int managementPort;
     private Process process;
     private int starts;
 
@@ -42,10 +44,20 @@ public final class ForwarderProcess implements AutoCloseable {
         this.dir = dir.toAbsolutePath();
         this.port = port;
         this.env = env;
+        this.managementPort = env.containsKey("QUARKUS_MANAGEMENT_PORT") ? Integer.parseInt(env.get("QUARKUS_MANAGEMENT_PORT"))
+                : freePort();
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
-     * Starts the process and waits until {@code /q/health/live} answers 200.
+     * Starts the process and waits until {@code /q/health/live} (management port) answers 200.
      *
      * @return this
      * @throws IllegalStateException when it did not come up within 60 s
@@ -71,6 +83,7 @@ public final class ForwarderProcess implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("forwarder-" + (++starts) + ".log").toFile()));
             pb.environment().putAll(env);
             pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+            pb.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
             process = pb.start();
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < end) {
@@ -78,7 +91,7 @@ public final class ForwarderProcess implements AutoCloseable {
                     throw new IllegalStateException("the forwarder exited with " + process.exitValue() + "; see " + dir);
                 }
                 try {
-                    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/live"))
+                    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(managementUrl() + "/q/health/live"))
                             .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
                     if (r.statusCode() == 200) {
                         return this;
@@ -131,6 +144,11 @@ public final class ForwarderProcess implements AutoCloseable {
     /** @return {@code http://127.0.0.1:<port>} */
     public String baseUrl() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** @return {@code http://127.0.0.1:<management port>} (health, metrics, status page, admin) */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
     }
 
     /** @return the working folder (logs are there) */
