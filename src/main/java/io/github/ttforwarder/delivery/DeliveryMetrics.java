@@ -20,6 +20,9 @@ import io.micrometer.core.instrument.search.Search;
  * <li>{@value #RETRIED} (tags {@code pixel}, {@code cause}) — events scheduled for another attempt (one count per event per retry)</li>
  * <li>{@value #REQUESTS} (tags {@code pixel}, {@code result} = TikTok code, {@code http_NNN}, {@code timeout} or {@code io_error}) — HTTP requests sent</li>
  * </ul>
+ * Gauges: {@value #BACKLOG} (events accepted, not yet terminal), {@value #IN_FLIGHT} (TikTok requests in flight),
+ * {@value #QUEUED_BATCHES} (completed batches waiting for a sender), {@value #RETRIES_WAITING} (events waiting for
+ * a retry or for their token's Retry-After pause).
  */
 @ApplicationScoped
 @Named("deliveryMetrics")
@@ -36,11 +39,37 @@ public class DeliveryMetrics {
     /** Counter name: HTTP requests sent to TikTok. */
     public static final String REQUESTS = io.github.ttforwarder.ops.ForwarderMetrics.REQUESTS;
 
+    /** Gauge name: events accepted and not yet delivered / dead-lettered. */
+    public static final String BACKLOG = io.github.ttforwarder.ops.ForwarderMetrics.BACKLOG_EVENTS;
+    /** Gauge name: TikTok requests in flight. */
+    public static final String IN_FLIGHT = io.github.ttforwarder.ops.ForwarderMetrics.REQUESTS_IN_FLIGHT;
+    /** Gauge name: completed batches waiting for a sender. */
+    public static final String QUEUED_BATCHES = io.github.ttforwarder.ops.ForwarderMetrics.BACKLOG_QUEUED_BATCHES;
+    /** Gauge name: events waiting for a retry (or a Retry-After pause). */
+    public static final String RETRIES_WAITING = io.github.ttforwarder.ops.ForwarderMetrics.RETRIES_WAITING;
+
     @Inject
     MeterRegistry registry;
 
     @Inject
     io.github.ttforwarder.ops.ForwarderMetrics meters;
+
+    /**
+     * Registers a gauge (no tags).
+     *
+     * @param name  gauge name
+     * @param value read on each scrape
+     */
+    public void gauge(String name, java.util.function.Supplier<Number> value) {
+        io.micrometer.core.instrument.Gauge.builder(name, value).register(registry);
+    }
+
+    /** @return the current value of a gauge, or NaN when it does not exist (tests). */
+    public double gaugeValue(String name) {
+        io.micrometer.core.instrument.Gauge g = Search.in(registry).name(name).gauge();
+        return g == null ? Double.NaN : g.value();
+    }
+
 
     /** @param pixel pixel name; @param outcome ok, partial or dry_run; @param events how many. */
     public void delivered(String pixel, String outcome, int events) {

@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 import org.apache.camel.builder.RouteBuilder;
 
 import io.github.ttforwarder.config.KafkaSettings;
+import io.github.ttforwarder.delivery.Delivery;
 import io.github.ttforwarder.ingest.IngestResponseWriter.Style;
 import io.github.ttforwarder.queue.QueueEnqueuer;
 import io.github.ttforwarder.queue.QueueUnavailableException;
@@ -29,6 +30,10 @@ import io.github.ttforwarder.queue.QueueUnavailableException;
  * ({@link QueueEnqueuer}) and the request is answered once Kafka acknowledged all of them — {@code /events} and
  * {@code /ee/v2/collect} with 202 {@code {"requestId","received","queued","rejected","events"}}, the other
  * endpoints as above; 503 problem+json when Kafka did not acknowledge them.
+ *
+ * <p>Backpressure (embedded mode): while the delivery backlog is at {@code forwarder.backlog.max-events}
+ * ({@link Delivery#overloaded()}), a request is answered {@code 503} problem+json with {@code Retry-After} before
+ * its body is read; nothing of it is accepted.
  */
 @ApplicationScoped
 public class HttpIngestRoutes extends RouteBuilder {
@@ -45,6 +50,10 @@ public class HttpIngestRoutes extends RouteBuilder {
     QueueEnqueuer enqueuer;
     @Inject
     io.github.ttforwarder.ops.ForwarderMetrics metrics;
+    @Inject
+    Delivery delivery;
+    @Inject
+    io.github.ttforwarder.security.IngestGuard guard;
 
     @Override
     public void configure() {
@@ -87,6 +96,12 @@ public class HttpIngestRoutes extends RouteBuilder {
                     .process(responses::internalError)
                 .end()
                 .process(requestContext)
+                .filter(exchange -> delivery.overloaded())
+                    // backpressure: the delivery backlog is at forwarder.backlog.max-events: 503 + Retry-After
+                    .setProperty(IngestResponseWriter.RETRY_AFTER, method(delivery, "retryAfterSeconds"))
+                    .process(responses::overloaded).id("refuse-overloaded")
+                    .stop()
+                .end()
                 .process(bodyReader)
                 .process(metrics::read)
                 .split(body())
@@ -98,13 +113,16 @@ public class HttpIngestRoutes extends RouteBuilder {
     /** Web SDK calls that carry no events: answered as the Edge does, nothing is forwarded. */
     private void noEvents(String routeId, String path) {
         from("platform-http:" + path + "?httpMethodRestrict=POST").routeId(routeId)
+                .process(guard::browser)
                 .setProperty(IngestResponseWriter.STYLE, constant(Style.WEB_SDK))
                 .process(requestContext)
                 .process(responses::respond);
     }
 
     private void endpoint(String routeId, String path, Style style) {
+        boolean browser = style == Style.WEB_SDK || style == Style.BEACON;
         from("platform-http:" + path + "?httpMethodRestrict=POST").routeId(routeId)
+                .process(browser ? guard::browser : guard::server)
                 .setProperty(IngestResponseWriter.STYLE, constant(style))
                 .to("direct:ingest");
     }

@@ -16,11 +16,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.seda.SedaEndpoint;
-import org.apache.camel.processor.aggregate.AggregateProcessor;
-import org.apache.camel.spi.AggregationRepository;
 import org.apache.camel.spi.CamelEvent.CamelContextStartedEvent;
 import org.apache.camel.support.RouteWatcherReloadStrategy;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -30,7 +26,6 @@ import io.github.ttforwarder.config.PixelRegistry;
 import io.github.ttforwarder.delivery.DeadLetterReason;
 import io.github.ttforwarder.delivery.DeliveryBatch;
 import io.github.ttforwarder.delivery.DeliveryOutcome;
-import io.github.ttforwarder.delivery.RetryScheduler;
 import io.github.ttforwarder.delivery.TokenHealthCheck;
 import io.github.ttforwarder.model.EventOutcome;
 import io.github.ttforwarder.model.Headers;
@@ -79,10 +74,14 @@ public class ForwarderMetrics {
     public static final String REQUEST_DURATION = "forwarder.tiktok.request.duration";
     /** Events scheduled for another attempt ({@code pixel}, {@code cause}). */
     public static final String RETRIES = "forwarder.retries.scheduled";
-    /** Events in memory not yet delivered ({@code stage} = open / queued / sending / retry). */
+    /** Events accepted by delivery and not yet terminal (open or queued batches, in flight, waiting for a retry). */
     public static final String BACKLOG_EVENTS = "forwarder.backlog.events";
-    /** Batches in memory ({@code stage}). */
-    public static final String BACKLOG_BATCHES = "forwarder.backlog.batches";
+    /** Completed batches waiting for a sender. */
+    public static final String BACKLOG_QUEUED_BATCHES = "forwarder.backlog.queued.batches";
+    /** TikTok requests in flight. */
+    public static final String REQUESTS_IN_FLIGHT = "forwarder.tiktok.requests.in_flight";
+    /** Events waiting for a retry (or their token's Retry-After pause). */
+    public static final String RETRIES_WAITING = "forwarder.retries.waiting.events";
     /** Unix time of the last request TikTok accepted, per pixel. */
     public static final String LAST_DELIVERY = "forwarder.last.delivery.timestamp";
     /** 1 when the pixel sends to TikTok, 0 in dry run. */
@@ -115,8 +114,6 @@ public class ForwarderMetrics {
     @Inject
     CamelContext camel;
     @Inject
-    RetryScheduler retries;
-    @Inject
     @org.eclipse.microprofile.health.Readiness
     TokenHealthCheck tokens;
 
@@ -129,8 +126,6 @@ public class ForwarderMetrics {
     private final Map<String, AtomicLong> lastDelivery = new ConcurrentHashMap<>();
     private final Map<String, Boolean> matchGauges = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> deadLettersByReason = new ConcurrentHashMap<>();
-    private final AtomicLong sendingBatches = new AtomicLong();
-    private final AtomicLong sendingEvents = new AtomicLong();
     private final RecentFailures failures = new RecentFailures(20);
     private volatile MatchQuality matchQuality;
 
@@ -218,8 +213,7 @@ public class ForwarderMetrics {
 
     /**
      * Where a TikTok event is handed to delivery (body {@link OutboundEvent}, property {@value Headers#RULE_ID}):
-     * counts it as forwarded, feeds the match-quality window, and marks the inbound event's outcome as a dry run
-     * when its pixel has no access token.
+     * counts it as forwarded and feeds the match-quality window.
      */
     public void handedToDelivery(Exchange exchange) {
         OutboundEvent ev = exchange.getMessage().getBody(OutboundEvent.class);
@@ -234,10 +228,6 @@ public class ForwarderMetrics {
             String event = bounded("event:" + name, ev.event().path("event").asText(""));
             matchQuality().record(name, event, MatchQuality.keysOf(ev.event().path("user")));
             registerMatchGauges(name, event);
-            EventOutcome outcome = exchange.getProperty(Headers.OUTCOME, EventOutcome.class);
-            if (pixel.dryRun() && outcome != null) {
-                outcome.markDryRun();
-            }
         }
     }
 
@@ -278,11 +268,9 @@ public class ForwarderMetrics {
     /** Exchange property: {@link System#nanoTime()} when the TikTok request was built. */
     public static final String SENT_AT = "TtfSentAtNanos";
 
-    /** Right before the HTTP call: starts the clock and counts the batch as being sent. */
+    /** Right before the HTTP call: starts the clock. */
     public void requestStarted(Exchange exchange, DeliveryBatch batch) {
         exchange.setProperty(SENT_AT, System.nanoTime());
-        sendingBatches.incrementAndGet();
-        sendingEvents.addAndGet(batch.size());
     }
 
     /**
@@ -293,8 +281,6 @@ public class ForwarderMetrics {
         Long start = exchange.getProperty(SENT_AT, Long.class);
         if (start != null) {
             exchange.removeProperty(SENT_AT);
-            sendingBatches.decrementAndGet();
-            sendingEvents.addAndGet(-batch.size());
             timer(pixelTag(batch.pixel())).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
         String p = pixelTag(batch.pixel());
@@ -340,13 +326,13 @@ public class ForwarderMetrics {
         return out;
     }
 
-    /** @return {@code [events, batches]} in memory per stage: open, queued, sending, retry. */
-    public Map<String, long[]> backlog() {
-        Map<String, long[]> out = new java.util.LinkedHashMap<>();
-        out.put("open", openBatches());
-        out.put("queued", queuedBatches());
-        out.put("sending", new long[] {sendingEvents.get(), sendingBatches.get()});
-        out.put("retry", new long[] {retries.pendingEvents(), retries.pendingCount()});
+    /** @return the delivery stage's gauges: backlog events, queued batches, requests in flight, retries waiting. */
+    public Map<String, Double> backlog() {
+        Map<String, Double> out = new java.util.LinkedHashMap<>();
+        for (String name : List.of(BACKLOG_EVENTS, BACKLOG_QUEUED_BATCHES, REQUESTS_IN_FLIGHT, RETRIES_WAITING)) {
+            Gauge g = Search.in(registry).name(name).gauge();
+            out.put(name, g == null ? 0.0 : g.value());
+        }
         return out;
     }
 
@@ -354,13 +340,6 @@ public class ForwarderMetrics {
 
     /** Registers the gauges and function counters (read at scrape time). */
     void onStart(@Observes CamelContextStartedEvent event) {
-        for (String stage : List.of("open", "queued", "sending", "retry")) {
-            Gauge.builder(BACKLOG_EVENTS, this, m -> m.backlog().get(stage)[0])
-                    .description("TikTok events in memory, not yet delivered, dry-run written or dead-lettered")
-                    .tag("stage", stage).register(registry);
-            Gauge.builder(BACKLOG_BATCHES, this, m -> m.backlog().get(stage)[1])
-                    .description("batches in memory").tag("stage", stage).register(registry);
-        }
         for (Pixel p : pixels.all().values()) {
             Gauge.builder(PIXEL_LIVE, p, px -> px.dryRun() ? 0 : 1)
                     .description("1 when the pixel sends to TikTok, 0 in dry run (no access token)")
@@ -381,40 +360,6 @@ public class ForwarderMetrics {
 
     private RouteWatcherReloadStrategy reloadStrategy() {
         return camel.hasService(RouteWatcherReloadStrategy.class);
-    }
-
-    private long[] openBatches() {
-        AggregateProcessor agg = camel.getProcessor("batch-events", AggregateProcessor.class);
-        if (agg == null) {
-            return new long[2];
-        }
-        AggregationRepository repo = agg.getAggregationRepository();
-        long events = 0;
-        long batches = 0;
-        for (String key : repo.getKeys()) {
-            Exchange e = repo.get(camel, key);
-            if (e != null && e.getIn().getBody() instanceof DeliveryBatch b) {
-                events += b.size();
-                batches++;
-            }
-        }
-        return new long[] {events, batches};
-    }
-
-    private long[] queuedBatches() {
-        long events = 0;
-        long batches = 0;
-        for (Endpoint ep : camel.getEndpoints()) {
-            if (ep instanceof SedaEndpoint seda && seda.getEndpointUri().startsWith("seda://tiktok-send")) {
-                for (Exchange e : seda.getQueue()) {
-                    if (e.getIn().getBody() instanceof DeliveryBatch b) {
-                        events += b.size();
-                        batches++;
-                    }
-                }
-            }
-        }
-        return new long[] {events, batches};
     }
 
     private void registerMatchGauges(String pixel, String event) {

@@ -139,7 +139,11 @@ public class StatusPage {
         }
 
         ObjectNode backlog = root.putObject("backlog");
-        metrics.backlog().forEach((stage, v) -> backlog.putObject(stage).put("events", v[0]).put("batches", v[1]));
+        Map<String, Double> b = metrics.backlog();
+        backlog.put("events", b.get(ForwarderMetrics.BACKLOG_EVENTS).longValue());
+        backlog.put("queued_batches", b.get(ForwarderMetrics.BACKLOG_QUEUED_BATCHES).longValue());
+        backlog.put("requests_in_flight", b.get(ForwarderMetrics.REQUESTS_IN_FLIGHT).longValue());
+        backlog.put("retries_waiting_events", b.get(ForwarderMetrics.RETRIES_WAITING).longValue());
 
         ArrayNode failures = root.putArray("failures");
         metrics.recentFailures().forEach(f -> failures.add(JSON.valueToTree(Map.of(

@@ -157,9 +157,9 @@ class OperationsTest {
         assertEquals(1.0, after.get("forwarder_pixel_live{pixel=\"brand2\"}"));
         assertEquals(0.0, after.get("forwarder_pixel_token_rejected{pixel=\"brand2\"}"));
         assertEquals(7.0, after.get("forwarder_rules_active"));
-        for (String stage : new String[] {"open", "queued", "sending", "retry"}) {
-            assertEquals(0.0, after.get("forwarder_backlog_events{stage=\"" + stage + "\"}"), stage);
-            assertEquals(0.0, after.get("forwarder_backlog_batches{stage=\"" + stage + "\"}"), stage);
+        for (String gauge : new String[] {"forwarder_backlog_events", "forwarder_backlog_queued_batches",
+                "forwarder_tiktok_requests_in_flight", "forwarder_retries_waiting_events"}) {
+            assertEquals(0.0, after.get(gauge), gauge);
         }
         double last = after.get("forwarder_last_delivery_timestamp_seconds{pixel=\"brand2\"}");
         assertTrue(Math.abs(System.currentTimeMillis() / 1000.0 - last) < 60, "last delivery is recent: " + last);

@@ -29,9 +29,8 @@ public final class ForwarderProcess implements AutoCloseable {
 
     private final Path dir;
     private final int port;
-    private final Map<String, String> env;
-    /** The management interface port (health, metrics, admin): a free port unless the env names one. */
     private final int managementPort;
+    private final Map<String, String> env;
     private Process process;
     private int starts;
 
@@ -43,11 +42,11 @@ public final class ForwarderProcess implements AutoCloseable {
     public ForwarderProcess(Path dir, int port, Map<String, String> env) {
         this.dir = dir.toAbsolutePath();
         this.port = port;
+        this.managementPort = freePort();
         this.env = env;
-        this.managementPort = env.containsKey("QUARKUS_MANAGEMENT_PORT") ? Integer.parseInt(env.get("QUARKUS_MANAGEMENT_PORT"))
-                : freePort();
     }
 
+    /** @return a free TCP port (for the management interface of this instance) */
     private static int freePort() {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             return s.getLocalPort();
@@ -57,7 +56,7 @@ public final class ForwarderProcess implements AutoCloseable {
     }
 
     /**
-     * Starts the process and waits until {@code /q/health/live} (management port) answers 200.
+     * Starts the process and waits until {@code /q/health/live} (management interface, its own free port) answers 200.
      *
      * @return this
      * @throws IllegalStateException when it did not come up within 60 s
@@ -146,7 +145,7 @@ public final class ForwarderProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
-    /** @return {@code http://127.0.0.1:<management port>} (health, metrics, status page, admin) */
+    /** @return {@code http://127.0.0.1:<management port>} (health, /admin) */
     public String managementUrl() {
         return "http://127.0.0.1:" + managementPort;
     }
