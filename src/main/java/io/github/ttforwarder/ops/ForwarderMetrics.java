@@ -114,7 +114,7 @@ public class ForwarderMetrics {
     @Inject
     CamelContext camel;
     @Inject
-    @org.eclipse.microprofile.health.Readiness
+    @io.smallrye.health.api.Wellness
     TokenHealthCheck tokens;
 
     @ConfigProperty(name = "forwarder.match-quality.window", defaultValue = "1000")

@@ -15,7 +15,6 @@ import jakarta.inject.Inject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -54,7 +53,7 @@ public class StatusPage {
     @Inject
     CamelContext camel;
     @Inject
-    @Readiness
+    @io.smallrye.health.api.Wellness
     TokenHealthCheck tokens;
     @Inject
     Config config;

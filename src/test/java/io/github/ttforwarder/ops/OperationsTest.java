@@ -134,8 +134,8 @@ class OperationsTest {
         expected.put("forwarder_events_deduplicated_total{pixel=\"brand2\"}", 1.0);
         expected.put("forwarder_events_delivered_total{outcome=\"dry_run\",pixel=\"default\"}", 1.0);
         expected.put("forwarder_events_delivered_total{outcome=\"ok\",pixel=\"brand2\"}", 2.0);
-        // D and E (the rejection of an unknown pixel is recorded under the default pixel)
-        expected.put("forwarder_events_dead_lettered_total{pixel=\"default\",reason=\"validation\"}", 2.0);
+        // D and E: rejected before a pixel was chosen, recorded under pixel "unknown"
+        expected.put("forwarder_events_dead_lettered_total{pixel=\"unknown\",reason=\"validation\"}", 2.0);
         expected.put("forwarder_events_dead_lettered_total{pixel=\"brand2\",reason=\"rejected\"}", 1.0);
         expected.put("forwarder_tiktok_requests_total{pixel=\"brand2\",result=\"0\"}", 2.0);
         expected.put("forwarder_tiktok_requests_total{pixel=\"brand2\",result=\"50000\"}", 1.0);
