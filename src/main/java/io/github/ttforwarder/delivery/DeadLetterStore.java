@@ -233,7 +233,7 @@ public class DeadLetterStore {
             publish(deadLetters);
         }
         for (DeadLetter d : deadLetters) {
-            metrics.deadLettered(d.pixelName() == null ? "unknown" : d.pixelName(), d.reason().reasonClass(), 1);
+            metrics.deadLettered(d.pixelName() == null ? "unknown" : d.pixelName(), d.reason(), 1);
         }
     }
 

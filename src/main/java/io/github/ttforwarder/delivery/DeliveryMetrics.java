@@ -9,7 +9,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
 
 /**
- * Micrometer counters of the delivery stage. Tags carry no personal data: only the pixel <b>name</b>
+ * Micrometer counters of the delivery stage, kept by {@link io.github.ttforwarder.ops.ForwarderMetrics} (which owns every
+ * meter of the forwarder; this class keeps the delivery stage's call sites and names). Tags carry no personal data: only the pixel <b>name</b>
  * (never its token), outcome classes and TikTok/HTTP codes.
  *
  * <ul>
@@ -28,27 +29,30 @@ import io.micrometer.core.instrument.search.Search;
 public class DeliveryMetrics {
 
     /** Counter name: events delivered. */
-    public static final String DELIVERED = "forwarder.delivery.events.delivered";
+    public static final String DELIVERED = io.github.ttforwarder.ops.ForwarderMetrics.DELIVERED;
     /** Counter name: events dead-lettered. */
-    public static final String DEAD_LETTERED = "forwarder.delivery.events.dead_lettered";
+    public static final String DEAD_LETTERED = io.github.ttforwarder.ops.ForwarderMetrics.DEAD_LETTERED;
     /** Counter name: events dropped as duplicates. */
-    public static final String DEDUPLICATED = "forwarder.delivery.events.deduplicated";
+    public static final String DEDUPLICATED = io.github.ttforwarder.ops.ForwarderMetrics.DEDUPLICATED;
     /** Counter name: event retries scheduled. */
-    public static final String RETRIED = "forwarder.delivery.events.retried";
+    public static final String RETRIED = io.github.ttforwarder.ops.ForwarderMetrics.RETRIES;
     /** Counter name: HTTP requests sent to TikTok. */
-    public static final String REQUESTS = "forwarder.delivery.requests";
+    public static final String REQUESTS = io.github.ttforwarder.ops.ForwarderMetrics.REQUESTS;
 
     /** Gauge name: events accepted and not yet delivered / dead-lettered. */
-    public static final String BACKLOG = "forwarder.delivery.backlog.events";
+    public static final String BACKLOG = io.github.ttforwarder.ops.ForwarderMetrics.BACKLOG_EVENTS;
     /** Gauge name: TikTok requests in flight. */
-    public static final String IN_FLIGHT = "forwarder.delivery.requests.in_flight";
+    public static final String IN_FLIGHT = io.github.ttforwarder.ops.ForwarderMetrics.REQUESTS_IN_FLIGHT;
     /** Gauge name: completed batches waiting for a sender. */
-    public static final String QUEUED_BATCHES = "forwarder.delivery.batches.queued";
+    public static final String QUEUED_BATCHES = io.github.ttforwarder.ops.ForwarderMetrics.BACKLOG_QUEUED_BATCHES;
     /** Gauge name: events waiting for a retry (or a Retry-After pause). */
-    public static final String RETRIES_WAITING = "forwarder.delivery.retries.waiting.events";
+    public static final String RETRIES_WAITING = io.github.ttforwarder.ops.ForwarderMetrics.RETRIES_WAITING;
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    io.github.ttforwarder.ops.ForwarderMetrics meters;
 
     /**
      * Registers a gauge (no tags).
@@ -66,33 +70,30 @@ public class DeliveryMetrics {
         return g == null ? Double.NaN : g.value();
     }
 
-    private Counter counter(String name, String... tags) {
-        return Counter.builder(name).tags(tags).register(registry);
-    }
 
     /** @param pixel pixel name; @param outcome ok, partial or dry_run; @param events how many. */
     public void delivered(String pixel, String outcome, int events) {
-        counter(DELIVERED, "pixel", pixel, "outcome", outcome).increment(events);
+        meters.delivered(pixel, outcome, events);
     }
 
-    /** @param pixel pixel name; @param reasonClass see {@link DeadLetterReason#reasonClass()}; @param events how many. */
-    public void deadLettered(String pixel, String reasonClass, int events) {
-        counter(DEAD_LETTERED, "pixel", pixel, "reason", reasonClass).increment(events);
+    /** @param pixel pixel name; @param reason why (counted by {@link DeadLetterReason#reasonClass()}); @param events how many. */
+    public void deadLettered(String pixel, DeadLetterReason reason, int events) {
+        meters.deadLettered(pixel, reason, events);
     }
 
     /** @param pixel pixel name of the dropped duplicate. */
     public void deduplicated(String pixel) {
-        counter(DEDUPLICATED, "pixel", pixel).increment();
+        meters.deduplicated(pixel);
     }
 
     /** @param pixel pixel name; @param cause retry cause (TikTok code, http_NNN, timeout, io_error); @param events how many. */
     public void retried(String pixel, String cause, int events) {
-        counter(RETRIED, "pixel", pixel, "cause", cause).increment(events);
+        meters.retried(pixel, cause, events);
     }
 
     /** @param pixel pixel name; @param result TikTok code or transport result. */
     public void request(String pixel, String result) {
-        counter(REQUESTS, "pixel", pixel, "result", result).increment();
+        meters.request(pixel, result);
     }
 
     /**

@@ -74,6 +74,9 @@ public class DeliveryOutcomeHandler {
     @Inject
     DeliveredKeys deliveredKeys;
 
+    @Inject
+    io.github.ttforwarder.ops.ForwarderMetrics meters;
+
     /**
      * @param exchange the exchange after the HTTP call: property {@value DeliveryRoutes#PROP_BATCH} holds the batch,
      *                 {@code CamelExceptionCaught} a transport error if any, else the HTTP status header and body
@@ -89,6 +92,7 @@ public class DeliveryOutcomeHandler {
         exchange.getMessage().setBody(null);
         DeliveryOutcome outcome = classifier.classify(status == null ? 0 : status, body, error, retryAfter);
         metrics.request(batch.pixel(), outcome.resultTag());
+        meters.tiktokAnswered(exchange, batch, outcome);
         apply(batch, outcome);
     }
 

@@ -124,6 +124,8 @@ public class DeliveryRoutes extends RouteBuilder {
         if (outcome != null) {
             if (s == Delivery.Submission.DEDUPLICATED) {
                 outcome.deduplicated(in.eventId(), in.pixel());
+            } else if (s == Delivery.Submission.DRY_RUN) {
+                outcome.markDryRun();
             } else if (s == Delivery.Submission.UNKNOWN_PIXEL) {
                 outcome.notSent(in.eventId(), in.pixel(), "pixel", "no pixel named '" + in.pixel() + "' is configured");
             }

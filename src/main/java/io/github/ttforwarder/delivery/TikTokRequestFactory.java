@@ -36,6 +36,9 @@ public class TikTokRequestFactory {
     @Inject
     PixelRegistry pixels;
 
+    @Inject
+    io.github.ttforwarder.ops.ForwarderMetrics meters;
+
     /**
      * @param batch the batch
      * @return the request body bytes
@@ -91,6 +94,7 @@ public class TikTokRequestFactory {
         exchange.getIn().setHeader(Exchange.HTTP_METHOD, "POST");
         exchange.getIn().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getIn().setHeader(ACCESS_TOKEN, pixel.accessToken());
+        meters.requestStarted(exchange, batch);
     }
 
     private Pixel pixel(DeliveryBatch batch) {

@@ -53,6 +53,8 @@ public class HttpIngestRoutes extends RouteBuilder {
     @Inject
     WebSdkEdge webSdk;
     @Inject
+    io.github.ttforwarder.ops.ForwarderMetrics metrics;
+    @Inject
     Delivery delivery;
     @Inject
     io.github.ttforwarder.security.IngestGuard guard;
@@ -89,6 +91,7 @@ public class HttpIngestRoutes extends RouteBuilder {
                     .process(webSdk::capture)
                     .process(requestContext)
                     .process(bodyReader)
+                    .process(metrics::read)
                     .process(webSdk::gate)
                     .process(enqueuer).id("enqueue-to-kafka")
                     .process(responses::respondQueued)
@@ -113,6 +116,7 @@ public class HttpIngestRoutes extends RouteBuilder {
                     .stop()
                 .end()
                 .process(bodyReader)
+                .process(metrics::read)
                 .process(webSdk::gate)
                 .split(body())
                     .to("direct:offer-to-rules")

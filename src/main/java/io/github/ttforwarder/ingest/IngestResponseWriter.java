@@ -26,7 +26,8 @@ import io.github.ttforwarder.queue.QueueEnqueuer;
  *
  * <ul>
  * <li>{@link Style#EVENTS} ({@code /events}) and {@link Style#COLLECT} ({@code /ee/v2/collect}): {@code 202} with
- *     {@code {"requestId", "received", "forwarded", "unmatched", "rejected", "events": [outcome...]}};
+ *     {@code {"requestId", "received", "forwarded", ["dry_run",] "unmatched", "rejected", "events": [outcome...]}}
+ *     ({@code dry_run}: events whose TikTok events all went to pixels without access token; only when non-zero);
  *     {@code 204} for {@code /ee/v2/collect?silent=true}; when every event was rejected, {@code 400}
  *     {@code application/problem+json} (RFC 7807) with the same {@code events}.</li>
  * <li>{@link Style#INTERACT} ({@code /ee/v2/interact}) and {@link Style#WEB_SDK} ({@code /ee/v1/interact}):
@@ -70,12 +71,14 @@ public class IngestResponseWriter {
         Style style = exchange.getProperty(STYLE, Style.class);
         boolean silent = Boolean.TRUE.equals(exchange.getProperty(RequestContextExtractor.SILENT, Boolean.class));
         int forwarded = 0;
+        int dryRun = 0;
         int unmatched = 0;
         int rejected = 0;
         int deduplicated = 0;
         for (EventOutcome o : outcomes) {
             switch (o.getStatus()) {
                 case FORWARDED -> forwarded++;
+                case DRY_RUN -> dryRun++;
                 case DEDUPLICATED -> deduplicated++;
                 case UNMATCHED -> unmatched++;
                 default -> rejected++;
@@ -101,6 +104,9 @@ public class IngestResponseWriter {
                     body.put("requestId", ctx.requestId());
                     body.put("received", outcomes.size());
                     body.put("forwarded", forwarded);
+                    if (dryRun > 0) {
+                        body.put("dry_run", dryRun);
+                    }
                     body.put("unmatched", unmatched);
                     body.put("rejected", rejected);
                     if (deduplicated > 0) {

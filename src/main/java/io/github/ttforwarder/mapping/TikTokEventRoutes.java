@@ -35,6 +35,8 @@ public class TikTokEventRoutes extends RouteBuilder {
     OutboundEventValidator validator;
     @Inject
     RejectedEventRecorder rejectedEvents;
+    @Inject
+    io.github.ttforwarder.ops.ForwarderMetrics metrics;
 
     @Override
     public void configure() {
@@ -47,6 +49,7 @@ public class TikTokEventRoutes extends RouteBuilder {
                 .process(userContext)
                 .process(properties)
                 .process(validator)
+                .process(metrics::handedToDelivery).id("count-forwarded")
                 .to("direct:tiktok-deliver").id("deliver-to-tiktok");
     }
 
@@ -61,6 +64,7 @@ public class TikTokEventRoutes extends RouteBuilder {
         String reason = e.getMessage().substring(e.field() == null ? 0 : e.field().length() + 2);
         String rule = exchange.getProperty(Headers.RULE_ID, String.class);
         outcome.getRejections().add(new EventOutcome.Rejection(rule, e.field(), reason));
+        metrics.rejected(rule, e.field(), false);
         // Kafka mode: no client to tell, so the rejection becomes a dead letter.
         rejectedEvents.rejected(exchange, e.field() == null ? "rejected" : e.field(),
                 (rule == null ? "" : "rule " + rule + ": ") + (e.field() == null ? reason : e.field() + ": " + reason));

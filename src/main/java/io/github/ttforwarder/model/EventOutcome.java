@@ -16,12 +16,14 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public final class EventOutcome {
 
-    /** {@code forwarded}: at least one TikTok event was handed to delivery; {@code deduplicated}: every TikTok
-     * event made from it was dropped by local dedup (already delivered or in flight: see {@code deduplicated[]}
-     * for their event_ids); {@code rejected}: invalid input, nothing sent; {@code unmatched}: valid, but no rule
-     * fired (not an error). */
+    /** {@code forwarded}: at least one TikTok event was handed to delivery; {@code dry_run}: as forwarded, but every
+     * TikTok event went to a pixel without access token (written to the dry-run file, not sent); {@code deduplicated}:
+     * every TikTok event made from it was dropped by local dedup (already delivered or in flight: see
+     * {@code deduplicated[]} for their event_ids); {@code rejected}: invalid input, nothing sent; {@code unmatched}:
+     * valid, but no rule fired (not an error). */
     public enum Status {
         @JsonProperty("forwarded") FORWARDED,
+        @JsonProperty("dry_run") DRY_RUN,
         @JsonProperty("deduplicated") DEDUPLICATED,
         @JsonProperty("rejected") REJECTED,
         @JsonProperty("unmatched") UNMATCHED
@@ -45,6 +47,7 @@ public final class EventOutcome {
     private final List<Rejection> rejections = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private String eventType;
+    private int dryRun;
 
     /** @param index the event's position in its request (0-based) */
     public EventOutcome(int index) {
@@ -60,7 +63,7 @@ public final class EventOutcome {
      * reader rejected it, else unmatched. */
     public Status getStatus() {
         if (!sent.isEmpty()) {
-            return Status.FORWARDED;
+            return dryRun >= sent.size() ? Status.DRY_RUN : Status.FORWARDED;
         }
         if (!deduplicated.isEmpty() && rejections.isEmpty()) {
             return Status.DEDUPLICATED;
@@ -127,6 +130,11 @@ public final class EventOutcome {
     /** @return fields left out with the reason, e.g. {@code user.phone: not a valid phone number, left out}. */
     public List<String> getWarnings() {
         return warnings;
+    }
+
+    /** Marks one of the {@link #getSent() sent} TikTok events as going to a dry-run pixel (no access token). */
+    public synchronized void markDryRun() {
+        dryRun++;
     }
 
     /** Adds a warning once (rules firing on the same event repeat them). */

@@ -15,8 +15,8 @@ import io.github.ttforwarder.queue.RejectedEventRecorder;
 /**
  * Offers one inbound event to every rule ({@code direct:offer-to-rules}, Camel recipient list EIP over
  * {@link RuleRegistry#endpointsFor}, which skips rules whose leading filter cannot match); each rule gets its own copy of the message, so one rule's headers never
- * leak into another's. An event no rule fires on is counted (Micrometer {@code forwarder.rules.events}
- * with {@code outcome=unmatched}) and logged at DEBUG, not an error. A rule whose
+ * leak into another's. Every event is counted ({@link io.github.ttforwarder.ops.ForwarderMetrics#ruled}: received,
+ * unmatched, rejections); one no rule fires on is logged at DEBUG, not an error. A rule whose
  * own steps fail is reported as a rejection of that event (in Kafka mode also dead-lettered); the other rules still run.
  */
 @ApplicationScoped
@@ -29,28 +29,20 @@ public class RuleDispatchRoutes extends RouteBuilder {
     @Inject
     RuleInputPreparer input;
     @Inject
-    io.micrometer.core.instrument.MeterRegistry registry;
-
-    /** Counters {@code forwarder.rules.events} by {@code outcome} (forwarded / rejected / unmatched), per inbound event. */
-    private final java.util.Map<EventOutcome.Status, io.micrometer.core.instrument.Counter> outcomes =
-            new java.util.EnumMap<>(EventOutcome.Status.class);
+    io.github.ttforwarder.ops.ForwarderMetrics metrics;
     @Inject
     RejectedEventRecorder rejectedEvents;
 
     @Override
     public void configure() {
         getContext().getManagementStrategy().addEventNotifier(rules);
-        for (EventOutcome.Status status : EventOutcome.Status.values()) {
-            outcomes.put(status, io.micrometer.core.instrument.Counter.builder("forwarder.rules.events")
-                    .description("inbound events by what the rules made of them")
-                    .tag("outcome", status.name().toLowerCase(java.util.Locale.ROOT)).register(registry));
-        }
 
         from("direct:offer-to-rules").routeId("offer-to-rules")
                 .onException(Exception.class).handled(true)
                     .process(this::ruleFailed)
                 .end()
                 .process(input)
+                .process(metrics::received)
                 .recipientList(new ExpressionAdapter() {
                     @Override
                     public Object evaluate(Exchange exchange) {
@@ -71,6 +63,7 @@ public class RuleDispatchRoutes extends RouteBuilder {
             outcome.getRejections().add(new EventOutcome.Rejection(null, null, "a rule failed: " + type));
         }
         rejectedEvents.rejected(exchange, "rule-failed", "a rule failed: " + type);
+        metrics.rejected(exchange.getProperty(Headers.RULE_ID, String.class), null, true);
     }
 
     private void countOutcome(Exchange exchange) {
@@ -78,7 +71,7 @@ public class RuleDispatchRoutes extends RouteBuilder {
         if (outcome == null) {
             return;
         }
-        outcomes.get(outcome.getStatus()).increment();
+        metrics.ruled(exchange);
         if (outcome.getStatus() == EventOutcome.Status.UNMATCHED && LOG.isDebugEnabled()) {
             LOG.debugf("No rule matched event %d (type %s) of request %s", outcome.getIndex(), outcome.getEventType(),
                     exchange.getMessage().getHeader(Headers.REQUEST_ID));

@@ -24,7 +24,8 @@ import io.vertx.ext.web.RoutingContext;
  * <p>One router-level handler, ordered before every other route of the management router, so that admin endpoints
  * added by any module are covered without doing anything:
  * <ul>
- * <li>{@code /q/health[/live|/ready|/started|/group/<name>]}: always open (probes);</li>
+ * <li>{@code /q/health[/live|/ready|/started|/group/<name>]}: always open (probes); {@code /}, the status page's
+ *     static HTML (it holds no data and asks for the token to read {@code /admin/status}), too;</li>
  * <li>{@code /q/metrics[/...]}: like every other path unless {@code forwarder.admin.metrics-auth=false} (then open);</li>
  * <li>every other path (all of {@code /admin/*} whatever its spelling): with {@code forwarder.admin.token} set, needs
  *     {@code Authorization: Bearer <token>} (constant-time comparison), else 401 problem+json with
@@ -93,7 +94,8 @@ public class ManagementSecurity {
 
     private void authorize(RoutingContext ctx) {
         String path = ctx.normalizedPath();
-        if (HEALTH.matcher(path).matches() || (!metricsAuth && METRICS.matcher(path).matches()) || token.isEmpty()) {
+        // "/" is the status page's static HTML (no data; it reads /admin/status with the token): open like health
+        if ("/".equals(path) || HEALTH.matcher(path).matches() || (!metricsAuth && METRICS.matcher(path).matches()) || token.isEmpty()) {
             ctx.next();
             return;
         }
