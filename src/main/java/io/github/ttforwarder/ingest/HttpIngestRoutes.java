@@ -10,6 +10,7 @@ import io.github.ttforwarder.delivery.Delivery;
 import io.github.ttforwarder.ingest.IngestResponseWriter.Style;
 import io.github.ttforwarder.queue.QueueEnqueuer;
 import io.github.ttforwarder.queue.QueueUnavailableException;
+import io.github.ttforwarder.websdk.WebSdkEdge;
 
 /**
  * HTTP ingest (Camel platform-http): the Adobe Edge endpoints and the plain {@code /events} endpoint. Each
@@ -48,6 +49,9 @@ public class HttpIngestRoutes extends RouteBuilder {
     KafkaSettings kafka;
     @Inject
     QueueEnqueuer enqueuer;
+    /** Web SDK first-party edge steps (identity, consent, cookies, requestId dedup, relay); no-ops for other paths. */
+    @Inject
+    WebSdkEdge webSdk;
     @Inject
     Delivery delivery;
     @Inject
@@ -72,26 +76,35 @@ public class HttpIngestRoutes extends RouteBuilder {
             from("direct:ingest").routeId("ingest")
                     .onException(MalformedRequestException.class).handled(true)
                         .process(responses::malformed)
+                        .process(webSdk::answer)
                     .end()
                     .onException(QueueUnavailableException.class).handled(true)
                         .process(responses::unavailable)
+                        .process(webSdk::answer)
                     .end()
                     .onException(Exception.class).handled(true)
                         .process(responses::internalError)
+                        .process(webSdk::answer)
                     .end()
+                    .process(webSdk::capture)
                     .process(requestContext)
                     .process(bodyReader)
+                    .process(webSdk::gate)
                     .process(enqueuer).id("enqueue-to-kafka")
-                    .process(responses::respondQueued);
+                    .process(responses::respondQueued)
+                    .process(webSdk::answer);
             return;
         }
         from("direct:ingest").routeId("ingest")
                 .onException(MalformedRequestException.class).handled(true)
                     .process(responses::malformed)
+                    .process(webSdk::answer)
                 .end()
                 .onException(Exception.class).handled(true)
                     .process(responses::internalError)
+                    .process(webSdk::answer)
                 .end()
+                .process(webSdk::capture)
                 .process(requestContext)
                 .filter(exchange -> delivery.overloaded())
                     // backpressure: the delivery backlog is at forwarder.backlog.max-events: 503 + Retry-After
@@ -100,10 +113,12 @@ public class HttpIngestRoutes extends RouteBuilder {
                     .stop()
                 .end()
                 .process(bodyReader)
+                .process(webSdk::gate)
                 .split(body())
                     .to("direct:offer-to-rules")
                 .end()
-                .process(responses::respond);
+                .process(responses::respond)
+                .process(webSdk::answer);
     }
 
     /** Web SDK calls that carry no events: answered as the Edge does, nothing is forwarded. */
@@ -111,8 +126,10 @@ public class HttpIngestRoutes extends RouteBuilder {
         from("platform-http:" + path + "?httpMethodRestrict=POST").routeId(routeId)
                 .process(guard::browser)
                 .setProperty(IngestResponseWriter.STYLE, constant(Style.WEB_SDK))
+                .process(webSdk::capture)
                 .process(requestContext)
-                .process(responses::respond);
+                .process(responses::respond)
+                .process(webSdk::answer);
     }
 
     private void endpoint(String routeId, String path, Style style) {

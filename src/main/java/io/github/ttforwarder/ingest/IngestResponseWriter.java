@@ -118,7 +118,7 @@ public class IngestResponseWriter {
                 } else {
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("requestId", ctx.requestId());
-                    body.put("handle", List.of());
+                    body.put("handle", exchange.getProperty(io.github.ttforwarder.websdk.WebSdkEdge.HANDLES, List.of(), List.class));
                     List<Map<String, Object>> warnings = new ArrayList<>();
                     for (EventOutcome o : outcomes) {
                         for (EventOutcome.Rejection r : o.getRejections()) {

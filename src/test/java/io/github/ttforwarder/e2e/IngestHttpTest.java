@@ -192,7 +192,8 @@ class IngestHttpTest {
                 .when().post("/ee/va6/v1/interact")
                 .then().statusCode(200)
                 .body("requestId", equalTo("req-42"))
-                .body("handle", hasSize(0))
+                .body("handle", hasSize(1))      // identity:result (no org id known: no identity cookie to store)
+                .body("handle[0].type", equalTo("identity:result"))
                 .body("warnings[0].report.eventIndex", equalTo(0))
                 .body("warnings[0].detail", containsString("xdm.timestamp"));
     }
