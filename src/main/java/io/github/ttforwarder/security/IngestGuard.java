@@ -37,7 +37,7 @@ import io.vertx.core.net.SocketAddress;
  *     name; per client IP when no key is configured): {@code forwarder.ingest.rate-limit.server.*}.</li>
  * <li><b>Browser endpoints</b> ({@code /ee[/{hint}]/v1/*}): no key (a browser cannot keep a secret); the
  *     {@code Origin} — without Origin the {@code Referer} — must be on {@code forwarder.websdk.allowed-origins}
- *     ({@link AllowedOrigins}), else 403 problem+json. Rate limit per client IP (IPv6: per /64) —
+ *     ({@code websdk.AllowedOrigins}, shared with the Web SDK's CORS answers), else 403 problem+json. Rate limit per client IP (IPv6: per /64) —
  *     {@code forwarder.ingest.rate-limit.browser.*}; the client IP comes from {@link ClientIpResolver}, so a
  *     {@code X-Forwarded-For} from a peer that is not a trusted proxy never selects another bucket.</li>
  * </ul>
@@ -55,7 +55,7 @@ public class IngestGuard {
     private static final String KEYS_ENV_PREFIX = "FORWARDER_INGEST_KEYS_";
 
     private final IngestKeys keys;
-    private final AllowedOrigins origins;
+    private final io.github.ttforwarder.websdk.AllowedOrigins origins;
     private final RateLimiter browserLimit;
     private final RateLimiter serverLimit;
     private final long signatureWindowSeconds;
@@ -63,12 +63,13 @@ public class IngestGuard {
     private final MeterRegistry meters;
     private final ObjectMapper mapper;
 
-    public IngestGuard(Config config, ClientIpResolver ipResolver, MeterRegistry meters, ObjectMapper mapper) {
+    public IngestGuard(Config config, ClientIpResolver ipResolver, MeterRegistry meters, ObjectMapper mapper,
+            io.github.ttforwarder.websdk.WebSdkSettings webSdk) {
         this.ipResolver = ipResolver;
         this.meters = meters;
         this.mapper = mapper;
         this.keys = new IngestKeys(readKeys(config));
-        this.origins = AllowedOrigins.parse(config.getOptionalValue("forwarder.websdk.allowed-origins", String.class).orElse(""));
+        this.origins = webSdk.allowedOrigins();
         this.signatureWindowSeconds = Durations.parse("forwarder.ingest.signature-window",
                 config.getOptionalValue("forwarder.ingest.signature-window", String.class).orElse("5m")).toSeconds();
         long maxClients = config.getOptionalValue("forwarder.ingest.rate-limit.max-clients", Long.class).orElse(100_000L);
@@ -166,7 +167,7 @@ public class IngestGuard {
     /** Camel step for the Web SDK (browser) endpoints (see the class doc). */
     public void browser(Exchange exchange) {
         Message m = exchange.getMessage();
-        if (!origins.allowsRequest(header(m, "Origin"), header(m, "Referer"))) {
+        if (!allowsRequest(origins, header(m, "Origin"), header(m, "Referer"))) {
             reject(exchange, 403, "origin", "browser", "this origin may not send events to the forwarder", 0);
             return;
         }
@@ -176,9 +177,33 @@ public class IngestGuard {
         }
     }
 
-    /** @return the shared allowed-origins list ({@code forwarder.websdk.allowed-origins}) */
-    public AllowedOrigins allowedOrigins() {
-        return origins;
+    /**
+     * Decides a browser request by its origin.
+     *
+     * @param origins the allowed origins ({@code forwarder.websdk.allowed-origins})
+     * @param origin  the {@code Origin} header, may be null
+     * @param referer the {@code Referer} header, read only when there is no Origin; may be null
+     * @return true when allowed: no origin is configured, the Origin is on the list, or — without Origin — the
+     *         Referer's origin is on it or there is no Referer either (a non-browser client, which no header check
+     *         can stop)
+     */
+    static boolean allowsRequest(io.github.ttforwarder.websdk.AllowedOrigins origins, String origin, String referer) {
+        if (origins.isEmpty()) {
+            return true;
+        }
+        if (origin != null) {
+            return origins.allows(origin);
+        }
+        if (referer == null || referer.isBlank()) {
+            return true;
+        }
+        try {
+            java.net.URI u = new java.net.URI(referer.strip());
+            return u.getScheme() != null && u.getRawAuthority() != null
+                    && origins.allows(u.getScheme() + "://" + u.getRawAuthority());
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
     }
 
     private String clientIp(Message m) {

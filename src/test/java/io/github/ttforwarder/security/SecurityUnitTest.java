@@ -24,7 +24,8 @@ class SecurityUnitTest {
 
     @Test
     void allowedOriginsMatchFullOriginsOnly() {
-        AllowedOrigins o = AllowedOrigins.parse("https://shop.example.com, https://*.brand.example:8443 ,http://localhost:3000/");
+        io.github.ttforwarder.websdk.AllowedOrigins o = new io.github.ttforwarder.websdk.AllowedOrigins(
+                "https://shop.example.com, https://*.brand.example:8443 ,http://localhost:3000/");
         assertTrue(o.allows("https://shop.example.com"));
         assertTrue(o.allows("HTTPS://SHOP.EXAMPLE.COM:443"));
         assertTrue(o.allows("https://de.brand.example:8443"));
@@ -39,14 +40,15 @@ class SecurityUnitTest {
         }
         assertFalse(o.allows(null));
         // Referer only counts without Origin; none of both is a non-browser client
-        assertTrue(o.allowsRequest(null, "https://shop.example.com/checkout?x=1"));
-        assertFalse(o.allowsRequest(null, "https://evil.test/https://shop.example.com/"));
-        assertFalse(o.allowsRequest(null, "not a url"));
-        assertTrue(o.allowsRequest(null, null));
-        assertFalse(o.allowsRequest("https://evil.test", "https://shop.example.com/"));
-        assertTrue(AllowedOrigins.parse("").allowsRequest("null", null));
-        assertThrows(IllegalArgumentException.class, () -> AllowedOrigins.parse("shop.example.com"));
-        assertThrows(IllegalArgumentException.class, () -> AllowedOrigins.parse("https://shop.example.com/app"));
+        assertTrue(IngestGuard.allowsRequest(o, null, "https://shop.example.com/checkout?x=1"));
+        assertFalse(IngestGuard.allowsRequest(o, null, "https://evil.test/https://shop.example.com/"));
+        assertFalse(IngestGuard.allowsRequest(o, null, "not a url"));
+        assertTrue(IngestGuard.allowsRequest(o, null, null));
+        assertFalse(IngestGuard.allowsRequest(o, "https://evil.test", "https://shop.example.com/"));
+        assertTrue(IngestGuard.allowsRequest(new io.github.ttforwarder.websdk.AllowedOrigins(""), "null", null));
+        assertThrows(IllegalArgumentException.class, () -> new io.github.ttforwarder.websdk.AllowedOrigins("shop.example.com"));
+        assertThrows(IllegalArgumentException.class,
+                () -> new io.github.ttforwarder.websdk.AllowedOrigins("https://shop.example.com/app"));
     }
 
     @Test
