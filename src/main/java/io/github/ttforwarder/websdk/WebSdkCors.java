@@ -24,10 +24,18 @@ public class WebSdkCors {
 
     static final String EXPOSE = "x-request-id, x-adobe-edge, Retry-After";
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(WebSdkCors.class);
+
     private final AllowedOrigins origins;
+    /** Origins already warned about (bounded: at most 100 warnings). */
+    private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public WebSdkCors(WebSdkSettings settings) {
         this.origins = settings.allowedOrigins();
+        if (origins.isEmpty()) {
+            LOG.warn("forwarder.websdk.allowed-origins is empty: /ee/* answers carry no CORS headers, so a browser page "
+                    + "running the Adobe Web SDK cannot read them; list the site's origins (e.g. https://www.example.com)");
+        }
     }
 
     void register(@Observes Router router) {
@@ -37,6 +45,10 @@ public class WebSdkCors {
     void handle(RoutingContext rc) {
         String origin = rc.request().getHeader("Origin");
         boolean allowed = origins.allows(origin);
+        if (!allowed && origin != null && warned.size() < 100 && warned.add(origin)) {
+            LOG.warnf("Web SDK request from origin %s, which is not in forwarder.websdk.allowed-origins: answered without "
+                    + "CORS headers (the page cannot read it)", origin.length() > 100 ? origin.substring(0, 100) : origin);
+        }
         rc.addHeadersEndHandler(v -> decorate(rc.response().headers(), allowed ? origin : null));
         if (rc.request().method() == HttpMethod.OPTIONS) {
             if (allowed) {
