@@ -25,6 +25,7 @@ import io.smallrye.health.api.Wellness;
  * line when a later request for that pixel succeeds again.
  */
 @Wellness
+@jakarta.enterprise.inject.Default   // @Wellness is a qualifier: keep the bean injectable without it (DeliveryOutcomeHandler)
 @ApplicationScoped
 @Named("tokenHealthCheck")
 public class TokenHealthCheck implements HealthCheck {

@@ -37,7 +37,7 @@ import io.vertx.core.net.SocketAddress;
  *     name; per client IP when no key is configured): {@code forwarder.ingest.rate-limit.server.*}.</li>
  * <li><b>Browser endpoints</b> ({@code /ee[/{hint}]/v1/*}): no key (a browser cannot keep a secret); the
  *     {@code Origin} — without Origin the {@code Referer} — must be on {@code forwarder.websdk.allowed-origins}
- *     ({@link AllowedOrigins}), else 403 problem+json. Rate limit per client IP (IPv6: per /64) —
+ *     ({@link AllowedOrigins}, shared with the Web SDK's CORS answers), else 403 problem+json. Rate limit per client IP (IPv6: per /64) —
  *     {@code forwarder.ingest.rate-limit.browser.*}; the client IP comes from {@link ClientIpResolver}, so a
  *     {@code X-Forwarded-For} from a peer that is not a trusted proxy never selects another bucket.</li>
  * </ul>
@@ -63,12 +63,13 @@ public class IngestGuard {
     private final MeterRegistry meters;
     private final ObjectMapper mapper;
 
-    public IngestGuard(Config config, ClientIpResolver ipResolver, MeterRegistry meters, ObjectMapper mapper) {
+    public IngestGuard(Config config, ClientIpResolver ipResolver, MeterRegistry meters, ObjectMapper mapper,
+            io.github.ttforwarder.websdk.WebSdkSettings webSdk) {
         this.ipResolver = ipResolver;
         this.meters = meters;
         this.mapper = mapper;
         this.keys = new IngestKeys(readKeys(config));
-        this.origins = AllowedOrigins.parse(config.getOptionalValue("forwarder.websdk.allowed-origins", String.class).orElse(""));
+        this.origins = webSdk.allowedOrigins();
         this.signatureWindowSeconds = Durations.parse("forwarder.ingest.signature-window",
                 config.getOptionalValue("forwarder.ingest.signature-window", String.class).orElse("5m")).toSeconds();
         long maxClients = config.getOptionalValue("forwarder.ingest.rate-limit.max-clients", Long.class).orElse(100_000L);
@@ -174,11 +175,6 @@ public class IngestGuard {
         if (wait > 0) {
             reject(exchange, 429, "rate_limited", "browser", "too many requests; retry after " + wait + " s", wait);
         }
-    }
-
-    /** @return the shared allowed-origins list ({@code forwarder.websdk.allowed-origins}) */
-    public AllowedOrigins allowedOrigins() {
-        return origins;
     }
 
     private String clientIp(Message m) {

@@ -17,8 +17,17 @@ public final class PersonalDataLogFilter implements Filter {
 
     @Override
     public boolean isLoggable(LogRecord record) {
-        String formatted = record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage();
-        if (formatted != null && PersonalData.contains(formatted)) {
+        String formatted;
+        boolean broken = false;
+        try {
+            formatted = record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage();
+        } catch (RuntimeException e) {
+            // a format string that does not fit its arguments: keep the line readable (and masked) instead of failing
+            Object[] params = record.getParameters();
+            formatted = record.getMessage() + (params == null ? "" : " " + java.util.Arrays.toString(params));
+            broken = true;
+        }
+        if (formatted != null && (broken || PersonalData.contains(formatted))) {
             String masked = PersonalData.mask(formatted);
             if (record instanceof ExtLogRecord ext) {
                 ext.setMessage(masked, ExtLogRecord.FormatStyle.NO_FORMAT);

@@ -71,9 +71,12 @@ class LimitsHttpTest {
         int ok = burst(12, i -> given().contentType("text/plain").header("X-Forwarded-For", "198.51.100." + i)
                 .header("Forwarded", "for=198.51.100." + i).body(WEB_SDK).when().post("/ee/v1/interact"));
         double seconds = (System.nanoTime() - start) / 1e9;
-        assertTrue(ok >= 3 && ok <= 3 + (long) Math.ceil(seconds), ok + " let through in " + seconds + " s");
-        given().contentType("text/plain").body(WEB_SDK).when().post("/ee/or2/v1/collect").then().statusCode(429)
-                .header("Retry-After", org.hamcrest.Matchers.notNullValue());
+        assertTrue(ok >= 3 && ok <= 3 + (long) Math.ceil(seconds) && ok < 12, ok + " let through in " + seconds + " s");
+        // the same bucket serves every browser endpoint (1 token/s refills while this runs: some may pass)
+        long start2 = System.nanoTime();
+        int ok2 = burst(5, i -> given().contentType("text/plain").body(WEB_SDK).when().post("/ee/or2/v1/collect"));
+        double seconds2 = (System.nanoTime() - start2) / 1e9;
+        assertTrue(ok2 < 5 && ok2 <= (long) Math.ceil(seconds2) + 1, ok2 + " of 5 let through in " + seconds2 + " s");
     }
 
     @Test
