@@ -115,6 +115,7 @@ public class FreeTextRedactor {
             while (end > i + sep && s.charAt(end - 1) == '.') {
                 end--;
             }
+            lastDot = s.lastIndexOf('.', end - 1);
             if (start < i && lastDot > i + sep && lastDot < end - 2 && tldLetters(s, lastDot + 1, end)) {
                 if (out == null) {
                     out = new StringBuilder(n);

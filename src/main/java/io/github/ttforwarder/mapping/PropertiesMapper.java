@@ -108,6 +108,9 @@ public class PropertiesMapper implements Processor {
         String itemCurrency = null;
         for (int i = 0; i < items.size(); i++) {
             Map<String, Object> item = items.get(i);
+            if (item == null) {
+                continue;
+            }
             ObjectNode c = JsonNodeFactory.instance.objectNode();
             String path = "properties.contents." + i + ".";
             boolean xdmItem = d.isXdm() && !d.hasOverride("properties.contents");
@@ -279,7 +282,10 @@ public class PropertiesMapper implements Processor {
         }
     }
 
-    /** The items of {@code contents} / {@code productListItems}: an array of objects; anything else is warned about. */
+    /**
+     * The items of {@code contents} / {@code productListItems}: an array of objects; anything else is warned about
+     * (an element that is no object is null in the list, so later warnings keep the input's indexes).
+     */
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> items(TikTokEventDraft d, String field, Object value) {
         List<Map<String, Object>> out = new ArrayList<>();
@@ -293,8 +299,11 @@ public class PropertiesMapper implements Processor {
         for (int i = 0; i < list.size(); i++) {
             if (list.get(i) instanceof Map<?, ?> m) {
                 out.add((Map<String, Object>) m);
-            } else if (list.get(i) != null) {
-                d.warn(field + "." + i, "must be an object, not a JSON " + FieldContract.kind(list.get(i)) + ", left out");
+            } else {
+                out.add(null); // keeps the input's indexes in the warnings
+                if (list.get(i) != null) {
+                    d.warn(field + "." + i, "must be an object, not a JSON " + FieldContract.kind(list.get(i)) + ", left out");
+                }
             }
         }
         return out;
