@@ -148,7 +148,7 @@ public class HashingBean {
         if (raw == null) {
             return null;
         }
-        String passThrough = existingHash(raw.strip());
+        String passThrough = existingHash(trim(raw));
         if (passThrough != null) {
             return passThrough;
         }
@@ -171,7 +171,7 @@ public class HashingBean {
         if (raw == null) {
             return null;
         }
-        String s = nfc(nfc(raw).strip().toLowerCase(Locale.ROOT));
+        String s = nfc(trim(nfc(raw)).toLowerCase(Locale.ROOT));
         if (s.isEmpty() || s.length() > 254 || !TextChecks.clean(s)) {
             return null;
         }
@@ -189,6 +189,26 @@ public class HashingBean {
             }
         }
         return s;
+    }
+
+    /**
+     * Trims Unicode white space and space separators (including no-break spaces U+00A0, U+202F, which
+     * {@link String#strip()} keeps) from both ends.
+     */
+    static String trim(String s) {
+        int start = 0;
+        int end = s.length();
+        while (start < end && isSpace(s.charAt(start))) {
+            start++;
+        }
+        while (end > start && isSpace(s.charAt(end - 1))) {
+            end--;
+        }
+        return start == 0 && end == s.length() ? s : s.substring(start, end);
+    }
+
+    private static boolean isSpace(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c);
     }
 
     /** Unicode NFC, without copying a string that already is NFC (the usual case). */
@@ -210,11 +230,11 @@ public class HashingBean {
         if (raw == null) {
             return null;
         }
-        String passThrough = existingHash(raw.strip());
+        String passThrough = existingHash(trim(raw));
         if (passThrough != null) {
             return passThrough;
         }
-        if (!TextChecks.clean(raw.strip())) {
+        if (!TextChecks.clean(trim(raw))) {
             return null;
         }
         String e164 = toE164(raw, eventRegion);
@@ -266,7 +286,7 @@ public class HashingBean {
         if (raw == null) {
             return null;
         }
-        String trimmed = raw.strip();
+        String trimmed = trim(raw);
         if (!TextChecks.clean(trimmed)) {
             return null;
         }
@@ -288,7 +308,7 @@ public class HashingBean {
         if (raw == null) {
             return null;
         }
-        String trimmed = nfc(raw).strip();
+        String trimmed = trim(nfc(raw));
         String passThrough = existingHash(trimmed);
         if (passThrough != null) {
             return passThrough;
