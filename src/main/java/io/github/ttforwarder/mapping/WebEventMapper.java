@@ -32,16 +32,18 @@ import io.github.ttforwarder.model.Values;
  * <li>{@code event}: the rule's {@code tiktok.event}; for plain events their {@code event}. Missing →
  *     rejected (TikTok Events API 2.0: event is required).</li>
  * <li>{@code event_time} (Unix <b>seconds</b>): plain {@code event_time} / XDM {@code xdm.timestamp}, read by
- *     {@link EventTimeParser}; absent → the time the request was received (with a warning); unreadable →
- *     rejected.</li>
+ *     {@link EventTimeParser}; absent → the time the request was received (with a warning); unreadable, older
+ *     than {@code forwarder.event-time.max-age} or later than {@code forwarder.event-time.max-future-skew} (both
+ *     from the time received) → rejected.</li>
  * <li>{@code event_id} (always a JSON string, byte for byte — TikTok Events API 2.0): plain
  *     {@code event_id}; XDM {@code data.tiktok.eventId}, else {@code xdm._id}, else for purchases the order id
  *     ({@code commerce.order.purchaseID}, {@code order.orderID}).</li>
- * <li>{@code limited_data_use} (boolean): plain {@code limited_data_use} / XDM {@code data.tiktok.limitedDataUse}.</li>
+ * <li>{@code limited_data_use} (boolean): plain {@code limited_data_use} / XDM {@code data.tiktok.limitedDataUse};
+ *     read by {@link FieldContract#flag} — any value that is no spelling of true/false rejects the event.</li>
  * <li>pixel: {@code tiktok.pixel} / plain {@code pixel} / XDM {@code data.tiktok.pixel}; else the default
- *     pixel. An unknown pixel name → rejected.</li>
+ *     pixel. An unknown pixel name, or a value that is no string or blank → rejected.</li>
  * <li>{@code test_event_code}: {@code tiktok.test_event_code} / plain {@code test_event_code} / XDM
- *     {@code data.tiktok.testEventCode} / {@code tiktok.test-event-code} configuration.</li>
+ *     {@code data.tiktok.testEventCode} / {@code tiktok.test-event-code} configuration; not a string → rejected.</li>
  * </ul>
  */
 @ApplicationScoped
