@@ -50,6 +50,10 @@ import io.github.ttforwarder.model.Values;
 @Named("webEventMapper")
 public class WebEventMapper implements Processor {
 
+    /** Bounds of any event_time, whatever the configured window (found by IngestFuzzTest: 17644 passed a wide window). */
+    private static final long SANE_MIN = 1_000_000_000L;
+    private static final long SANE_MAX = 4_000_000_000L;
+
     private final PixelRegistry pixels;
     private final String configuredTestEventCode;
     private final String maxAgeText;
@@ -120,6 +124,10 @@ public class WebEventMapper implements Processor {
                     ? "missing: the rule must set the TikTok event name (header tiktok.event)"
                     : "missing: a plain event needs its TikTok event name");
         }
+        String personal = io.github.ttforwarder.security.PersonalData.kind(event);
+        if (personal != null) {
+            throw new EventRejectedException("event", "looks like " + personal + ": personal data is never sent as an event name");
+        }
         d.event().put("event", event);
 
         Object time = d.hasOverride("event_time") ? d.override("event_time")
@@ -157,8 +165,10 @@ public class WebEventMapper implements Processor {
                 : xdm ? FieldContract.selector("data.tiktok.pixel", Values.get(d.data(), "tiktok", "pixel"), false)
                 : FieldContract.selector("pixel", src.get("pixel"), false);
         if (pixels.find(pixel).isEmpty()) {
-            throw new EventRejectedException("pixel", "no pixel named '" + pixel + "' is configured (tiktok.pixels."
-                    + pixel + ".code)");
+            String personalPixel = io.github.ttforwarder.security.PersonalData.kind(pixel);
+            throw new EventRejectedException("pixel", personalPixel != null
+                    ? "looks like " + personalPixel + ", not a pixel name; no such pixel is configured"
+                    : "no pixel named '" + pixel + "' is configured (tiktok.pixels." + pixel + ".code)");
         }
         d.pixel(pixel == null ? PixelRegistry.DEFAULT : pixel);
 
@@ -194,6 +204,11 @@ public class WebEventMapper implements Processor {
      *                                request was received
      */
     private void checkWindow(long seconds, long receivedAt, String field) {
+        if (seconds < SANE_MIN || seconds > SANE_MAX) {
+            // whatever the window: 1e9..4e9 s is 2001-09-09..2096-10-02; outside it is no Unix time in seconds
+            throw new EventRejectedException(field, "not a Unix time in seconds between 2001-09-09 and 2096-10-02 "
+                    + "(1000000000..4000000000)");
+        }
         if (seconds < receivedAt - maxAgeSeconds) {
             throw new EventRejectedException(field, "more than " + maxAgeText + " before the time received "
                     + "(forwarder.event-time.max-age); TikTok would refuse it");

@@ -29,6 +29,7 @@ public final class ForwarderProcess implements AutoCloseable {
 
     private final Path dir;
     private final int port;
+    private final int managementPort;
     private final Map<String, String> env;
     private Process process;
     private int starts;
@@ -41,11 +42,21 @@ public final class ForwarderProcess implements AutoCloseable {
     public ForwarderProcess(Path dir, int port, Map<String, String> env) {
         this.dir = dir.toAbsolutePath();
         this.port = port;
+        this.managementPort = freePort();
         this.env = env;
     }
 
+    /** @return a free TCP port (for the management interface of this instance) */
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /**
-     * Starts the process and waits until {@code /q/health/live} answers 200.
+     * Starts the process and waits until {@code /q/health/live} (management interface, its own free port) answers 200.
      *
      * @return this
      * @throws IllegalStateException when it did not come up within 60 s
@@ -72,6 +83,7 @@ public final class ForwarderProcess implements AutoCloseable {
             pb.environment().put("FORWARDER_EVENT_TIME_MAX_AGE", "36500d"); // the tests' events carry fixed 2025 times
             pb.environment().putAll(env);
             pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+            pb.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
             process = pb.start();
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < end) {
@@ -79,7 +91,7 @@ public final class ForwarderProcess implements AutoCloseable {
                     throw new IllegalStateException("the forwarder exited with " + process.exitValue() + "; see " + dir);
                 }
                 try {
-                    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/live"))
+                    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(managementUrl() + "/q/health/live"))
                             .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
                     if (r.statusCode() == 200) {
                         return this;
@@ -132,6 +144,11 @@ public final class ForwarderProcess implements AutoCloseable {
     /** @return {@code http://127.0.0.1:<port>} */
     public String baseUrl() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** @return {@code http://127.0.0.1:<management port>} (health, /admin) */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
     }
 
     /** @return the working folder (logs are there) */
