@@ -139,21 +139,81 @@ public class HashingBean {
     }
 
     /**
-     * E-mail (TikTok {@code user.email}): trim, lower-case ({@link Locale#ROOT}), SHA-256.
+     * E-mail (TikTok {@code user.email}): {@link #normaliseEmail}, then SHA-256.
      *
      * @param raw the e-mail address as received, may be null
-     * @return 64 lower-case hex characters, or null when null / blank
+     * @return 64 lower-case hex characters, or null when null, blank or not a valid address
      */
     public String hashEmail(String raw) {
         if (raw == null) {
             return null;
         }
-        String trimmed = raw.trim();
-        String passThrough = existingHash(trimmed);
+        String passThrough = existingHash(trim(raw));
         if (passThrough != null) {
             return passThrough;
         }
-        return hashNonEmpty(trimmed.toLowerCase(Locale.ROOT));
+        String email = normaliseEmail(raw);
+        return email == null ? null : digest(email);
+    }
+
+    /**
+     * The normalised form of an e-mail address, as TikTok's pixel hashes it: Unicode NFC (so {@code zoë} typed as
+     * {@code o} + combining diaeresis equals the precomposed {@code ë}), trimmed of Unicode white space, lower-cased
+     * with Unicode rules independent of the JVM's default locale ({@link Locale#ROOT}: a Turkish-locale JVM keeps
+     * {@code I} → {@code i}), NFC again; then validated: exactly one {@code @}, a non-empty local part, a domain with
+     * a dot and no empty label, no white space, no control or bidirectional-formatting characters
+     * ({@link TextChecks}), at most 254 characters.
+     *
+     * @param raw the address as received, may be null
+     * @return the normalised address, or null when it is not a valid address
+     */
+    public static String normaliseEmail(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        String s = nfc(trim(nfc(raw)).toLowerCase(Locale.ROOT));
+        if (s.isEmpty() || s.length() > 254 || !TextChecks.clean(s)) {
+            return null;
+        }
+        int at = s.indexOf('@');
+        if (at <= 0 || at != s.lastIndexOf('@')) {
+            return null;
+        }
+        String domain = s.substring(at + 1);
+        if (domain.indexOf('.') < 0 || domain.startsWith(".") || domain.endsWith(".") || domain.contains("..")) {
+            return null;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isWhitespace(s.charAt(i)) || Character.isSpaceChar(s.charAt(i))) {
+                return null;
+            }
+        }
+        return s;
+    }
+
+    /**
+     * Trims Unicode white space and space separators (including no-break spaces U+00A0, U+202F, which
+     * {@link String#strip()} keeps) from both ends.
+     */
+    static String trim(String s) {
+        int start = 0;
+        int end = s.length();
+        while (start < end && isSpace(s.charAt(start))) {
+            start++;
+        }
+        while (end > start && isSpace(s.charAt(end - 1))) {
+            end--;
+        }
+        return start == 0 && end == s.length() ? s : s.substring(start, end);
+    }
+
+    private static boolean isSpace(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c);
+    }
+
+    /** Unicode NFC, without copying a string that already is NFC (the usual case). */
+    static String nfc(String s) {
+        return Normalizer.isNormalized(s, Normalizer.Form.NFC) ? s : Normalizer.normalize(s, Normalizer.Form.NFC);
     }
 
     /**
@@ -170,9 +230,12 @@ public class HashingBean {
         if (raw == null) {
             return null;
         }
-        String passThrough = existingHash(raw.trim());
+        String passThrough = existingHash(trim(raw));
         if (passThrough != null) {
             return passThrough;
+        }
+        if (!TextChecks.clean(trim(raw))) {
+            return null;
         }
         String e164 = toE164(raw, eventRegion);
         return e164 == null ? null : digest(e164);
@@ -214,16 +277,19 @@ public class HashingBean {
     }
 
     /**
-     * External id (TikTok {@code user.external_id}): trim only (case kept), SHA-256.
+     * External id (TikTok {@code user.external_id}): trim (Unicode white space) only, case and form kept, SHA-256.
      *
      * @param raw the identifier as received, may be null
-     * @return 64 lower-case hex characters, or null when null / blank
+     * @return 64 lower-case hex characters, or null when null / blank / holding control characters
      */
     public String hashExternalId(String raw) {
         if (raw == null) {
             return null;
         }
-        String trimmed = raw.trim();
+        String trimmed = trim(raw);
+        if (!TextChecks.clean(trimmed)) {
+            return null;
+        }
         String passThrough = existingHash(trimmed);
         if (passThrough != null) {
             return passThrough;
@@ -236,22 +302,25 @@ public class HashingBean {
      * lower-case ({@link Locale#ROOT}), SHA-256.
      *
      * @param raw the name as received, may be null
-     * @return 64 lower-case hex characters, or null when null / blank
+     * @return 64 lower-case hex characters, or null when null / blank / holding control characters
      */
     public String hashName(String raw) {
         if (raw == null) {
             return null;
         }
-        String trimmed = Normalizer.normalize(raw, Normalizer.Form.NFC).trim();
+        String trimmed = trim(nfc(raw));
         String passThrough = existingHash(trimmed);
         if (passThrough != null) {
             return passThrough;
         }
-        return hashNonEmpty(trimmed.toLowerCase(Locale.ROOT));
+        if (!TextChecks.clean(trimmed)) {
+            return null;
+        }
+        return hashNonEmpty(nfc(trimmed.toLowerCase(Locale.ROOT)));
     }
 
     /**
-     * Zip / postal code (TikTok {@code user.zip_code}): all whitespace removed (including no-break
+     * Zip / postal code (TikTok {@code user.zip_code}): NFC, all whitespace removed (including no-break
      * spaces), lower-case ({@link Locale#ROOT}), SHA-256.
      *
      * @param raw the postal code as received, may be null
@@ -268,10 +337,13 @@ public class HashingBean {
                 sb.append(c);
             }
         }
-        String compact = sb.toString();
+        String compact = nfc(sb.toString());
         String passThrough = existingHash(compact);
         if (passThrough != null) {
             return passThrough;
+        }
+        if (!TextChecks.clean(compact)) {
+            return null;
         }
         return hashNonEmpty(compact.toLowerCase(Locale.ROOT));
     }

@@ -8,10 +8,18 @@ import java.util.Map;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -66,10 +74,32 @@ public class InboundBodyReader implements Processor {
     private static final String XDM_PREFIX = "xdm:";
 
     private final ObjectReader reader;
+    private final InputLimits limits;
 
+    /** With the {@link InputLimits#DEFAULTS default limits} (tools and benchmarks). */
     public InboundBodyReader(ObjectMapper mapper) {
+        this(mapper, InputLimits.DEFAULTS);
+    }
+
+    /**
+     * @param mapper only its configuration matters; bodies are read with a parser bound by {@code limits}
+     * @param limits nesting depth, number and string length, events per request
+     */
+    @Inject
+    public InboundBodyReader(ObjectMapper mapper, InputLimits limits) {
+        this.limits = limits;
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(limits.maxDepth())
+                        .maxNumberLength(limits.maxNumberLength())
+                        .maxStringLength(limits.maxStringLength())
+                        .maxNameLength(limits.maxStringLength())
+                        .maxDocumentLength(limits.maxBodyBytes())
+                        .build())
+                .build();
         // Decimals as BigDecimal: prices and values are summed and divided without binary rounding.
-        this.reader = mapper.readerFor(Object.class).with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        this.reader = JsonMapper.builder(factory).build().readerFor(Object.class)
+                .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     }
 
     /**
@@ -81,7 +111,10 @@ public class InboundBodyReader implements Processor {
     @SuppressWarnings("unchecked")
     public void process(Exchange exchange) {
         RequestContext ctx = exchange.getProperty(Headers.REQUEST_CONTEXT, RequestContext.class);
-        Result result = read(exchange.getMessage().getBody(byte[].class), ctx);
+        // A sequence of JSON values (NDJSON) is a batch on /events (and Kafka ingest topics) only.
+        Object style = exchange.getProperty(IngestResponseWriter.STYLE);
+        Result result = read(exchange.getMessage().getBody(byte[].class), ctx,
+                style == null || style == IngestResponseWriter.Style.EVENTS);
         List<EventOutcome> outcomes = exchange.getProperty(Headers.OUTCOMES, List.class);
         outcomes.addAll(result.rejected());
         exchange.getMessage().setBody(result.events());
@@ -98,38 +131,54 @@ public class InboundBodyReader implements Processor {
     }
 
     /**
-     * Parses a request body.
+     * Parses a request body; a sequence of JSON values (newline-delimited JSON) is a batch.
      *
-     * @param body    the raw body (UTF-8 JSON, any Content-Type)
-     * @param context the request context every event inherits
-     * @return the events and the rejected elements
-     * @throws MalformedRequestException when the body is empty, not JSON, or no event container at all
-     *                                   (the whole request is answered 400)
+     * @see #read(byte[], RequestContext, boolean)
      */
     public Result read(byte[] body, RequestContext context) {
+        return read(body, context, true);
+    }
+
+    /**
+     * Parses a request body.
+     *
+     * @param body     the raw body (UTF-8 JSON, any Content-Type)
+     * @param context  the request context every event inherits
+     * @param sequence whether a sequence of JSON values (newline-delimited JSON, {@code application/x-ndjson}, or
+     *                 values back to back) is read as one batch — each value an event, an array of events or
+     *                 {@code {"events": [...]}}, flattened in order; when false, anything after the first JSON
+     *                 value is refused
+     * @return the events and the rejected elements
+     * @throws RequestLimitException     when the body breaks one of the {@link InputLimits} (400 / 413)
+     * @throws MalformedRequestException when the body is empty, not JSON, has content after its JSON value
+     *                                   (without {@code sequence}), or holds no event container at all (400)
+     */
+    public Result read(byte[] body, RequestContext context, boolean sequence) {
         if (body == null || body.length == 0) {
             throw new MalformedRequestException("empty body: expected a JSON event, array of events or {\"events\": [...]}");
         }
-        Object root;
-        try {
-            root = reader.readValue(body);
-        } catch (JsonProcessingException e) {
-            throw new MalformedRequestException("body is not valid JSON (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ")");
-        } catch (IOException e) {
-            throw new MalformedRequestException("body could not be read");
+        if (body.length > limits.maxBodyBytes()) {
+            throw tooLarge(body.length);
         }
+        List<Object> roots = parse(body, sequence);
         List<InboundEvent> events = new ArrayList<>();
         List<EventOutcome> rejected = new ArrayList<>();
-        List<?> elements;
-        if (root instanceof List<?> list) {
-            elements = list;
-        } else if (root instanceof Map<?, ?> map && map.get("events") instanceof List<?> list) {
-            elements = list;
-        } else if (root instanceof Map<?, ?>) {
-            elements = List.of(root);
-        } else {
-            throw new MalformedRequestException("body must be a JSON object or array, not a JSON " + kind(root));
+        List<Object> elements = new ArrayList<>();
+        for (Object root : roots) {
+            if (root instanceof List<?> list) {
+                elements.addAll(list);
+            } else if (root instanceof Map<?, ?> map && map.get("events") instanceof List<?> list) {
+                elements.addAll(list);
+            } else if (root instanceof Map<?, ?>) {
+                elements.add(root);
+            } else {
+                throw new MalformedRequestException("body must be a JSON object or array, not a JSON " + kind(root)
+                        + (roots.size() > 1 ? " (value " + (roots.indexOf(root) + 1) + " of the sequence)" : ""));
+            }
+        }
+        if (elements.size() > limits.maxEvents()) {
+            throw new RequestLimitException(413, "forwarder.input.max-events", "the request holds " + elements.size()
+                    + " events, more than forwarder.input.max-events (" + limits.maxEvents() + "); send them in smaller requests");
         }
         if (elements.isEmpty()) {
             return new Result(events, rejected, 0);
@@ -149,6 +198,82 @@ public class InboundBodyReader implements Processor {
             }
         }
         return new Result(events, rejected, elements.size());
+    }
+
+    /** The JSON values of the body: one, or (with {@code sequence}) every value of a sequence. */
+    private List<Object> parse(byte[] body, boolean sequence) {
+        List<Object> roots = new ArrayList<>(1);
+        try (JsonParser parser = reader.createParser(body)) {
+            JsonToken token = parser.nextToken();
+            if (token == null) {
+                throw new MalformedRequestException("empty body: expected a JSON event, array of events or {\"events\": [...]}");
+            }
+            while (token != null) {
+                roots.add(reader.readValue(parser));
+                if (roots.size() > limits.maxEvents()) {
+                    throw new RequestLimitException(413, "forwarder.input.max-events", "the request holds more than "
+                            + "forwarder.input.max-events (" + limits.maxEvents() + ") JSON values; send them in smaller requests");
+                }
+                JsonLocation end = parser.currentLocation();
+                try {
+                    token = parser.nextToken();
+                } catch (StreamConstraintsException e) {
+                    throw e;
+                } catch (JsonProcessingException e) {
+                    if (!sequence) {
+                        throw trailing(end);
+                    }
+                    throw e;
+                }
+                if (token != null && !sequence) {
+                    throw trailing(end);
+                }
+            }
+        } catch (StreamConstraintsException e) {
+            throw limit(e);
+        } catch (JsonProcessingException e) {
+            throw new MalformedRequestException("body is not valid JSON" + at(e.getLocation()));
+        } catch (IOException e) {
+            throw new MalformedRequestException("body could not be read");
+        }
+        return roots;
+    }
+
+    /** Which limit a parser constraint is, from Jackson's message (which never quotes the value). */
+    private RequestLimitException limit(StreamConstraintsException e) {
+        String m = String.valueOf(e.getOriginalMessage());
+        if (m.contains("nesting depth")) {
+            return new RequestLimitException(400, "forwarder.input.max-nesting-depth", "the body nests objects/arrays "
+                    + "deeper than forwarder.input.max-nesting-depth (" + limits.maxDepth() + ")");
+        }
+        if (m.contains("Number value length") || m.contains("number length")) {
+            return new RequestLimitException(400, "forwarder.input.max-number-length", "a number in the body is longer than "
+                    + "forwarder.input.max-number-length (" + limits.maxNumberLength() + " characters)");
+        }
+        if (m.contains("Document length") || m.contains("document length")) {
+            return tooLarge(-1);
+        }
+        return new RequestLimitException(400, "forwarder.input.max-string-length", "a string or key in the body is longer "
+                + "than forwarder.input.max-string-length (" + limits.maxStringLength() + " characters)");
+    }
+
+    private RequestLimitException tooLarge(long size) {
+        return new RequestLimitException(413, "forwarder.input.max-body-size", "the body" + (size < 0 ? "" : " (" + size
+                + " bytes)") + " is larger than forwarder.input.max-body-size (" + limits.maxBodyBytes() + " bytes)");
+    }
+
+    private static MalformedRequestException trailing(JsonLocation end) {
+        return new MalformedRequestException("unexpected content after the JSON value, which ends" + at(end)
+                + "; only /events reads a sequence of JSON values (newline-delimited JSON) as a batch");
+    }
+
+    /** {@code " at line L, column C (byte B)"}, or {@code ""} when the parser gave no location. */
+    private static String at(JsonLocation location) {
+        if (location == null || location.getLineNr() < 0) {
+            return "";
+        }
+        return " at line " + location.getLineNr() + ", column " + location.getColumnNr()
+                + (location.getByteOffset() >= 0 ? " (byte " + location.getByteOffset() + ")" : "");
     }
 
     private InboundEvent readOne(int index, Map<String, Object> obj, RequestContext context) {

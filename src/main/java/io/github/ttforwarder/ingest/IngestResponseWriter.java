@@ -219,6 +219,13 @@ public class IngestResponseWriter {
         RequestContext ctx = exchange.getProperty(Headers.REQUEST_CONTEXT, RequestContext.class);
         Message m = exchange.getMessage();
         m.getHeaders().clear();
+        if (e instanceof RequestLimitException limit) {
+            Map<String, Object> p = problem(limit.status(), limit.status() == 413 ? "Payload Too Large" : "Bad Request",
+                    limit.getMessage(), ctx);
+            p.put("limit", limit.setting());
+            json(m, limit.status(), PROBLEM_JSON, p);
+            return;
+        }
         json(m, 400, PROBLEM_JSON, problem(400, "Bad Request", e == null ? "malformed request" : e.getMessage(), ctx));
     }
 

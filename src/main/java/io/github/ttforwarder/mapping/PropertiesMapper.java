@@ -65,13 +65,26 @@ public class PropertiesMapper implements Processor {
 
     private static final Set<String> CONTENT_TYPES = Set.of("product", "product_group");
 
+    private final FreeTextRedactor redactor;
+
+    /** With free-text redaction on, international phone numbers only (tools and benchmarks). */
+    public PropertiesMapper() {
+        this(new FreeTextRedactor(true, (String) null));
+    }
+
+    /** @param redactor removes e-mail addresses and phone numbers from {@code description} */
+    @jakarta.inject.Inject
+    public PropertiesMapper(FreeTextRedactor redactor) {
+        this.redactor = redactor;
+    }
+
     @Override
     public void process(Exchange exchange) {
         map(exchange.getProperty(Headers.DRAFT, TikTokEventDraft.class));
     }
 
     void map(TikTokEventDraft d) {
-        Map<String, Object> p = d.isXdm() ? null : Values.map(d.source(), "properties");
+        Map<String, Object> p = d.isXdm() ? null : FieldContract.group(d, "properties", d.source().get("properties"));
         Map<String, Object> xdm = d.xdm();
         String event = d.event().path("event").asText();
         ObjectNode props = JsonNodeFactory.instance.objectNode();
@@ -83,16 +96,10 @@ public class PropertiesMapper implements Processor {
         if (d.hasOverride("properties.contents")) {
             items = maps(contentsOverride);
         } else if (d.isXdm()) {
-            for (Object o : Values.list(xdm, "productListItems")) {
-                if (o instanceof Map<?, ?>) {
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> item = (Map<String, Object>) o;
-                    items.add(item);
-                }
-            }
+            items = items(d, "xdm.productListItems", Values.get(xdm, "productListItems"));
         } else if (p != null) {
-            if (p.get("contents") instanceof List<?>) {
-                items = maps(p.get("contents"));
+            if (p.get("contents") != null) {
+                items = items(d, "properties.contents", p.get("contents"));
             } else if (hasAny(p, "price", "quantity", "content_id", "content_name", "content_category", "brand")) {
                 items = List.of(p);
             }
@@ -101,30 +108,36 @@ public class PropertiesMapper implements Processor {
         String itemCurrency = null;
         for (int i = 0; i < items.size(); i++) {
             Map<String, Object> item = items.get(i);
+            if (item == null) {
+                continue;
+            }
             ObjectNode c = JsonNodeFactory.instance.objectNode();
             String path = "properties.contents." + i + ".";
             boolean xdmItem = d.isXdm() && !d.hasOverride("properties.contents");
-            putText(c, "content_id", item.get(xdmItem ? "SKU" : "content_id"));
-            putText(c, "content_name", item.get(xdmItem ? "name" : "content_name"));
-            putText(c, "content_category", xdmItem ? Values.get(Values.list(item, "productCategories").isEmpty() ? null
-                    : Values.list(item, "productCategories").get(0), "categoryName") : item.get("content_category"));
-            putText(c, "brand", item.get("brand"));
+            put(c, "content_id", FieldContract.id(d, path + "content_id", item.get(xdmItem ? "SKU" : "content_id")));
+            put(c, "content_name", FieldContract.text(d, path + "content_name", item.get(xdmItem ? "name" : "content_name")));
+            put(c, "content_category", FieldContract.text(d, path + "content_category", xdmItem
+                    ? Values.get(Values.list(item, "productCategories").isEmpty() ? null
+                    : Values.list(item, "productCategories").get(0), "categoryName") : item.get("content_category")));
+            put(c, "brand", FieldContract.text(d, path + "brand", item.get("brand")));
             Object rawQuantity = item.get("quantity");
             Long quantity = null;
             if (rawQuantity != null) {
-                BigDecimal q = Values.number(rawQuantity);
-                if (q != null && q.signum() > 0 && q.stripTrailingZeros().scale() <= 0) {
+                BigDecimal q = rawQuantity instanceof Boolean ? null : Values.number(rawQuantity);
+                if (q != null && q.signum() > 0 && q.stripTrailingZeros().scale() <= 0
+                        && q.compareTo(FieldContract.MAX_COUNT) <= 0) {
                     quantity = q.longValueExact();
                     c.put("quantity", quantity);
                 } else {
-                    d.warn(path + "quantity", "must be an integer greater than 0, left out");
+                    d.warn(path + "quantity", "must be a whole number from 1 to " + FieldContract.MAX_COUNT.toPlainString()
+                            + ", left out");
                 }
             }
             Object rawPrice = item.get(xdmItem ? "priceTotal" : "price");
             if (rawPrice != null) {
-                BigDecimal price = Values.number(rawPrice);
-                if (price == null || price.signum() < 0) {
-                    d.warn(path + "price", "not a number, left out");
+                BigDecimal price = FieldContract.amount(d, path + (xdmItem ? "priceTotal" : "price"), rawPrice);
+                if (price == null) {
+                    // warned
                 } else if (xdmItem) {
                     if (price.signum() > 0) {
                         derived = derived == null ? price : derived.add(price);
@@ -143,7 +156,8 @@ public class PropertiesMapper implements Processor {
                 }
             }
             if (itemCurrency == null) {
-                itemCurrency = Values.text(item.get(xdmItem ? "currencyCode" : "currency"));
+                itemCurrency = FieldContract.text(d, path + (xdmItem ? "currencyCode" : "currency"),
+                        item.get(xdmItem ? "currencyCode" : "currency"));
             }
             if (!c.isEmpty()) {
                 contents.add(c);
@@ -154,7 +168,7 @@ public class PropertiesMapper implements Processor {
         }
 
         Object contentType = field(d, p, "content_type", null);
-        String ct = Values.text(contentType);
+        String ct = FieldContract.text(d, "properties.content_type", contentType);
         if (ct != null && !CONTENT_TYPES.contains(ct)) {
             d.warn("properties.content_type", "must be 'product' or 'product_group', left out");
             ct = null;
@@ -169,8 +183,9 @@ public class PropertiesMapper implements Processor {
         Object contentIds = field(d, p, "content_ids", null);
         if (contentIds != null && contents.isEmpty()) {
             ArrayNode ids = JsonNodeFactory.instance.arrayNode();
-            for (Object o : contentIds instanceof List<?> l ? l : List.of(contentIds)) {
-                String s = Values.text(o);
+            List<?> list = contentIds instanceof List<?> l ? l : List.of(contentIds);
+            for (int i = 0; i < list.size(); i++) {
+                String s = FieldContract.id(d, "properties.content_ids." + i, list.get(i));
                 if (s != null) {
                     ids.add(s);
                 }
@@ -180,7 +195,7 @@ public class PropertiesMapper implements Processor {
             }
         }
 
-        String currency = Values.text(field(d, p, "currency",
+        String currency = FieldContract.text(d, "properties.currency", field(d, p, "currency",
                 xdm == null ? null : Values.get(xdm, "commerce", "order", "currencyCode")));
         if (currency == null) {
             currency = itemCurrency;
@@ -197,30 +212,27 @@ public class PropertiesMapper implements Processor {
         Object rawValue = field(d, p, "value", xdm == null ? null : firstNonNull(
                 Values.get(xdm, "commerce", "order", "priceTotal"), Values.get(xdm, "order", "priceTotal")));
         if (rawValue != null) {
-            BigDecimal value = Values.number(rawValue);
+            BigDecimal value = FieldContract.amount(d, "properties.value", rawValue);
             if (value != null) {
                 props.set("value", number(value));
-            } else {
-                d.warn("properties.value", "not a number, left out");
             }
-        } else if (derived != null) {
+        } else if (derived != null && derived.compareTo(FieldContract.MAX_AMOUNT) <= 0) {
             props.set("value", number(derived));
+        } else if (derived != null) {
+            d.warn("properties.value", "the sum of the contents is over " + FieldContract.MAX_AMOUNT.toPlainString() + ", left out");
         }
 
-        putText(props, "order_id", field(d, p, "order_id", xdm == null ? null : firstNonNull(
-                Values.get(xdm, "commerce", "order", "purchaseID"), Values.get(xdm, "order", "orderID"))));
-        putText(props, "query", field(d, p, "query", xdm == null ? null : Values.get(xdm, "siteSearch", "query")));
-        putText(props, "description", field(d, p, "description", null));
-        putText(props, "status", field(d, p, "status", null));
-        putText(props, "shop_id", field(d, p, "shop_id", null));
-        Object numItems = field(d, p, "num_items", null);
+        put(props, "order_id", FieldContract.id(d, "properties.order_id", field(d, p, "order_id", xdm == null ? null
+                : firstNonNull(Values.get(xdm, "commerce", "order", "purchaseID"), Values.get(xdm, "order", "orderID")))));
+        put(props, "query", FieldContract.text(d, "properties.query",
+                field(d, p, "query", xdm == null ? null : Values.get(xdm, "siteSearch", "query")), true));
+        put(props, "description", redactor.redact(d, "properties.description",
+                FieldContract.text(d, "properties.description", field(d, p, "description", null), true), false));
+        put(props, "status", FieldContract.text(d, "properties.status", field(d, p, "status", null)));
+        put(props, "shop_id", FieldContract.id(d, "properties.shop_id", field(d, p, "shop_id", null)));
+        BigDecimal numItems = FieldContract.count(d, "properties.num_items", field(d, p, "num_items", null));
         if (numItems != null) {
-            BigDecimal n = Values.number(numItems);
-            if (n != null && n.signum() >= 0) {
-                props.set("num_items", number(n));
-            } else {
-                d.warn("properties.num_items", "not a number, left out");
-            }
+            props.set("num_items", number(numItems));
         }
 
         if (!props.isEmpty()) {
@@ -264,11 +276,37 @@ public class PropertiesMapper implements Processor {
         return out;
     }
 
-    private static void putText(ObjectNode node, String field, Object value) {
-        String s = Values.text(value);
-        if (s != null) {
-            node.put(field, s);
+    private static void put(ObjectNode node, String field, String value) {
+        if (value != null) {
+            node.put(field, value);
         }
+    }
+
+    /**
+     * The items of {@code contents} / {@code productListItems}: an array of objects; anything else is warned about
+     * (an element that is no object is null in the list, so later warnings keep the input's indexes).
+     */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> items(TikTokEventDraft d, String field, Object value) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (value == null) {
+            return out;
+        }
+        if (!(value instanceof List<?> list)) {
+            d.warn(field, "must be an array of objects, not a JSON " + FieldContract.kind(value) + ", left out");
+            return out;
+        }
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i) instanceof Map<?, ?> m) {
+                out.add((Map<String, Object>) m);
+            } else {
+                out.add(null); // keeps the input's indexes in the warnings
+                if (list.get(i) != null) {
+                    d.warn(field + "." + i, "must be an object, not a JSON " + FieldContract.kind(list.get(i)) + ", left out");
+                }
+            }
+        }
+        return out;
     }
 
     /** A JSON number without needless decimals: 17.00 → 17, 8.50 → 8.5 (never in exponent form). */

@@ -22,6 +22,7 @@ import org.apache.camel.Processor;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.github.ttforwarder.hashing.HashingBean;
+import io.github.ttforwarder.hashing.TextChecks;
 import io.github.ttforwarder.model.Headers;
 import io.github.ttforwarder.model.Values;
 
@@ -60,10 +61,19 @@ public class UserContextMapper implements Processor {
 
     private final HashingBean hashing;
     private final Set<String> externalIdNamespaces;
+    private final FreeTextRedactor redactor;
 
+    /** With free-text redaction on (tools and benchmarks). */
+    public UserContextMapper(HashingBean hashing, java.util.Optional<String> namespaces) {
+        this(hashing, namespaces, new FreeTextRedactor(true, hashing.defaultRegion()));
+    }
+
+    @jakarta.inject.Inject
     public UserContextMapper(HashingBean hashing,
-            @ConfigProperty(name = "forwarder.identity.external-id-namespaces") java.util.Optional<String> namespaces) {
+            @ConfigProperty(name = "forwarder.identity.external-id-namespaces") java.util.Optional<String> namespaces,
+            FreeTextRedactor redactor) {
         this.hashing = hashing;
+        this.redactor = redactor;
         this.externalIdNamespaces = Arrays.stream(namespaces.orElse("").split(","))
                 .map(s -> s.trim().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
     }
@@ -75,32 +85,33 @@ public class UserContextMapper implements Processor {
 
     void map(TikTokEventDraft d) {
         boolean xdm = d.isXdm();
-        Map<String, Object> plainUser = xdm ? null : Values.map(d.source(), "user");
+        Map<String, Object> plainUser = xdm ? null : FieldContract.group(d, "user", d.source().get("user"));
+        Map<String, Object> plainPage = xdm ? null : FieldContract.group(d, "page", d.source().get("page"));
         Map<String, Object> identityMap = xdm ? Values.map(d.xdm(), "identityMap") : null;
         String region = xdm ? Values.text(d.xdm(), "placeContext", "geo", "countryCode") : null;
         ObjectNode user = d.user();
 
         // Page first: ttclid may come from its URL.
-        String url = firstText(d, "page.url", xdm ? Values.get(d.xdm(), "web", "webPageDetails", "URL") : Values.get(d.source(), "page", "url"));
+        String url = firstText(d, "page.url", xdm ? Values.get(d.xdm(), "web", "webPageDetails", "URL") : Values.get(plainPage, "url"));
         if (url != null) {
-            d.page().put("url", url);
+            d.page().put("url", redactor.redact(d, "page.url", url, true)); // url itself still gives ttclid
         }
-        String referrer = firstText(d, "page.referrer", xdm ? Values.get(d.xdm(), "web", "webReferrer", "URL") : Values.get(d.source(), "page", "referrer"));
+        String referrer = firstText(d, "page.referrer", xdm ? Values.get(d.xdm(), "web", "webReferrer", "URL") : Values.get(plainPage, "referrer"));
         if (referrer != null) {
-            d.page().put("referrer", referrer);
+            d.page().put("referrer", redactor.redact(d, "page.referrer", referrer, true));
         }
 
-        hashed(d, user, "email", xdm ? identities(identityMap, n -> n.equals("email")) : raw(plainUser, "email"),
+        hashed(d, user, "email", xdm ? identities(identityMap, n -> n.equals("email")) : raw(d, plainUser, "email", false),
                 xdm ? identities(identityMap, n -> n.equals("email_lc_sha256")) : List.of(), hashing::hashEmail,
-                "not an e-mail address");
-        hashed(d, user, "phone", xdm ? identities(identityMap, n -> n.equals("phone")) : raw(plainUser, "phone"),
+                "not a valid e-mail address");
+        hashed(d, user, "phone", xdm ? identities(identityMap, n -> n.equals("phone")) : raw(d, plainUser, "phone", true),
                 xdm ? identities(identityMap, n -> n.equals("phone_sha256")) : List.of(),
                 v -> hashing.hashPhone(v, region), "not a valid phone number");
-        hashed(d, user, "external_id", xdm ? identities(identityMap, externalIdNamespaces::contains) : raw(plainUser, "external_id"),
+        hashed(d, user, "external_id", xdm ? identities(identityMap, externalIdNamespaces::contains) : raw(d, plainUser, "external_id", true),
                 List.of(), hashing::hashExternalId, "empty");
-        hashed(d, user, "first_name", raw(plainUser, "first_name"), List.of(), hashing::hashName, "empty");
-        hashed(d, user, "last_name", raw(plainUser, "last_name"), List.of(), hashing::hashName, "empty");
-        hashed(d, user, "zip_code", raw(plainUser, "zip_code"), List.of(), hashing::hashZip, "empty");
+        hashed(d, user, "first_name", raw(d, plainUser, "first_name", false), List.of(), hashing::hashName, "empty");
+        hashed(d, user, "last_name", raw(d, plainUser, "last_name", false), List.of(), hashing::hashName, "empty");
+        hashed(d, user, "zip_code", raw(d, plainUser, "zip_code", false), List.of(), hashing::hashZip, "empty");
 
         // IP: the event's own field, else (only when it has none) the request's client IP.
         Object ip;
@@ -113,6 +124,10 @@ public class UserContextMapper implements Processor {
             ip = n4 != null ? n4 : v6 != null ? v6 : v4;
         } else {
             ip = plainUser == null ? null : plainUser.get("ip");
+        }
+        if (ip != null && !(ip instanceof String)) {
+            d.warn("user.ip", "must be a string, not a JSON " + FieldContract.kind(ip) + ", left out");
+            ip = "";
         }
         boolean fromRequest = ip == null;
         if (fromRequest) {
@@ -177,11 +192,17 @@ public class UserContextMapper implements Processor {
         List<String> values = d.hasOverride(path) ? strings(d.override(path)) : raw;
         List<String> hashes = new ArrayList<>(values.size() + alreadyHashed.size());
         int invalid = 0;
+        int blank = 0;
         for (String v : values) {
             String h = hasher.apply(v);
             if (h == null) {
                 if (!v.isBlank()) {
                     invalid++;
+                    if (!TextChecks.clean(v.strip())) {
+                        invalidReason = TextChecks.CONTROL_REASON;
+                    }
+                } else {
+                    blank++;
                 }
             } else if (!hashes.contains(h)) {
                 hashes.add(h);
@@ -201,6 +222,9 @@ public class UserContextMapper implements Processor {
         }
         if (invalid > 0) {
             d.warn(path, invalidReason + ", left out" + (invalid > 1 ? " (" + invalid + " values)" : ""));
+        }
+        if (blank > 0) {
+            d.warn(path, "empty, left out" + (blank > 1 ? " (" + blank + " values)" : ""));
         }
         if (hashes.size() == 1) {
             user.put(field, hashes.get(0));
@@ -229,8 +253,9 @@ public class UserContextMapper implements Processor {
         return out;
     }
 
-    private static List<String> raw(Map<String, Object> plainUser, String key) {
-        return plainUser == null ? List.of() : strings(plainUser.get(key));
+    /** A plain event's {@code user.<key>}: a string or array of strings (integral numbers only where {@code integers}). */
+    private static List<String> raw(TikTokEventDraft d, Map<String, Object> plainUser, String key, boolean integers) {
+        return plainUser == null ? List.of() : FieldContract.texts(d, "user." + key, plainUser.get(key), integers);
     }
 
     /** A string, a number or an array of them, as strings. */
@@ -250,7 +275,7 @@ public class UserContextMapper implements Processor {
     }
 
     private static String firstText(TikTokEventDraft d, String path, Object fromEvent) {
-        return d.hasOverride(path) ? Values.text(d.override(path)) : Values.text(fromEvent);
+        return d.hasOverride(path) ? Values.text(d.override(path)) : FieldContract.text(d, path, fromEvent);
     }
 
     /** {@code data.tiktok.<name>}, {@code data.<name>}, then {@code xdm._<tenant>.tiktok.<name>}. */

@@ -14,6 +14,7 @@ import org.apache.camel.Processor;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.github.ttforwarder.config.PixelRegistry;
+import io.github.ttforwarder.delivery.Durations;
 import io.github.ttforwarder.model.EventOutcome;
 import io.github.ttforwarder.model.EventRejectedException;
 import io.github.ttforwarder.model.Headers;
@@ -31,29 +32,56 @@ import io.github.ttforwarder.model.Values;
  * <li>{@code event}: the rule's {@code tiktok.event}; for plain events their {@code event}. Missing →
  *     rejected (TikTok Events API 2.0: event is required).</li>
  * <li>{@code event_time} (Unix <b>seconds</b>): plain {@code event_time} / XDM {@code xdm.timestamp}, read by
- *     {@link EventTimeParser}; absent → the time the request was received (with a warning); unreadable →
- *     rejected.</li>
+ *     {@link EventTimeParser}; absent → the time the request was received (with a warning); unreadable, older
+ *     than {@code forwarder.event-time.max-age} or later than {@code forwarder.event-time.max-future-skew} (both
+ *     from the time received) → rejected.</li>
  * <li>{@code event_id} (always a JSON string, byte for byte — TikTok Events API 2.0): plain
  *     {@code event_id}; XDM {@code data.tiktok.eventId}, else {@code xdm._id}, else for purchases the order id
  *     ({@code commerce.order.purchaseID}, {@code order.orderID}).</li>
- * <li>{@code limited_data_use} (boolean): plain {@code limited_data_use} / XDM {@code data.tiktok.limitedDataUse}.</li>
+ * <li>{@code limited_data_use} (boolean): plain {@code limited_data_use} / XDM {@code data.tiktok.limitedDataUse};
+ *     read by {@link FieldContract#flag} — any value that is no spelling of true/false rejects the event.</li>
  * <li>pixel: {@code tiktok.pixel} / plain {@code pixel} / XDM {@code data.tiktok.pixel}; else the default
- *     pixel. An unknown pixel name → rejected.</li>
+ *     pixel. An unknown pixel name, or a value that is no string or blank → rejected.</li>
  * <li>{@code test_event_code}: {@code tiktok.test_event_code} / plain {@code test_event_code} / XDM
- *     {@code data.tiktok.testEventCode} / {@code tiktok.test-event-code} configuration.</li>
+ *     {@code data.tiktok.testEventCode} / {@code tiktok.test-event-code} configuration; not a string → rejected.</li>
  * </ul>
  */
 @ApplicationScoped
 @Named("webEventMapper")
 public class WebEventMapper implements Processor {
 
+    /** Bounds of any event_time, whatever the configured window (found by IngestFuzzTest: 17644 passed a wide window). */
+    private static final long SANE_MIN = 1_000_000_000L;
+    private static final long SANE_MAX = 4_000_000_000L;
+
     private final PixelRegistry pixels;
     private final String configuredTestEventCode;
+    private final String maxAgeText;
+    private final String maxFutureSkewText;
+    private final long maxAgeSeconds;
+    private final long maxFutureSkewSeconds;
 
+    /** With the default event_time window (28d back, 5m ahead): tools and benchmarks. */
+    public WebEventMapper(PixelRegistry pixels, java.util.Optional<String> testEventCode) {
+        this(pixels, testEventCode, "28d", "5m");
+    }
+
+    /**
+     * @param maxAge        {@code forwarder.event-time.max-age}: oldest accepted event_time, before the time the
+     *                      request was received (durations as {@link Durations#parse})
+     * @param maxFutureSkew {@code forwarder.event-time.max-future-skew}: latest accepted event_time after it
+     */
+    @jakarta.inject.Inject
     public WebEventMapper(PixelRegistry pixels,
-            @ConfigProperty(name = "tiktok.test-event-code") java.util.Optional<String> testEventCode) {
+            @ConfigProperty(name = "tiktok.test-event-code") java.util.Optional<String> testEventCode,
+            @ConfigProperty(name = "forwarder.event-time.max-age", defaultValue = "28d") String maxAge,
+            @ConfigProperty(name = "forwarder.event-time.max-future-skew", defaultValue = "5m") String maxFutureSkew) {
         this.pixels = pixels;
         this.configuredTestEventCode = testEventCode.map(String::trim).orElse("");
+        this.maxAgeText = maxAge.trim();
+        this.maxFutureSkewText = maxFutureSkew.trim();
+        this.maxAgeSeconds = Durations.parse("forwarder.event-time.max-age", maxAge).toSeconds();
+        this.maxFutureSkewSeconds = Durations.parse("forwarder.event-time.max-future-skew", maxFutureSkew).toSeconds();
     }
 
     @Override
@@ -86,7 +114,11 @@ public class WebEventMapper implements Processor {
         Map<String, Object> src = d.source();
         boolean xdm = d.isXdm();
 
-        String event = d.hasOverride("event") ? Values.text(d.override("event")) : xdm ? null : Values.text(src.get("event"));
+        String event = d.hasOverride("event") ? Values.text(d.override("event"))
+                : xdm ? null : FieldContract.requiredText("event", src.get("event"));
+        if (event != null) {
+            event = FieldContract.requiredText("event", event);
+        }
         if (event == null) {
             throw new EventRejectedException("event", xdm
                     ? "missing: the rule must set the TikTok event name (header tiktok.event)"
@@ -107,7 +139,9 @@ public class WebEventMapper implements Processor {
             d.warn("event_time", "missing, the time the request was received is used");
         } else {
             try {
-                d.event().put("event_time", EventTimeParser.toEpochSeconds(toNode(time), timeField));
+                long seconds = EventTimeParser.toEpochSeconds(toNode(time), timeField);
+                checkWindow(seconds, d.context().receivedAt(), timeField);
+                d.event().put("event_time", seconds);
             } catch (EventRejectedException e) {
                 if (eventId != null) {
                     d.event().put("event_id", eventId); // the dead letter names the event
@@ -121,16 +155,15 @@ public class WebEventMapper implements Processor {
 
         Object ldu = d.hasOverride("limited_data_use") ? d.override("limited_data_use")
                 : xdm ? Values.get(d.data(), "tiktok", "limitedDataUse") : src.get("limited_data_use");
-        if (ldu != null) {
-            if (ldu instanceof Boolean || ldu instanceof String s && (s.trim().equalsIgnoreCase("true") || s.trim().equalsIgnoreCase("false"))) {
-                d.event().put("limited_data_use", Values.truthy(ldu));
-            } else {
-                d.warn("limited_data_use", "not a boolean, left out");
-            }
+        Boolean limited = FieldContract.flag(d.hasOverride("limited_data_use") || !xdm ? "limited_data_use"
+                : "data.tiktok.limitedDataUse", ldu);
+        if (limited != null) {
+            d.event().put("limited_data_use", limited.booleanValue());
         }
 
         String pixel = d.hasOverride("pixel") ? Values.text(d.override("pixel"))
-                : xdm ? Values.text(d.data(), "tiktok", "pixel") : Values.text(src.get("pixel"));
+                : xdm ? FieldContract.selector("data.tiktok.pixel", Values.get(d.data(), "tiktok", "pixel"), false)
+                : FieldContract.selector("pixel", src.get("pixel"), false);
         if (pixels.find(pixel).isEmpty()) {
             String personalPixel = io.github.ttforwarder.security.PersonalData.kind(pixel);
             throw new EventRejectedException("pixel", personalPixel != null
@@ -140,7 +173,8 @@ public class WebEventMapper implements Processor {
         d.pixel(pixel == null ? PixelRegistry.DEFAULT : pixel);
 
         String test = d.hasOverride("test_event_code") ? Values.text(d.override("test_event_code"))
-                : xdm ? Values.text(d.data(), "tiktok", "testEventCode") : Values.text(src.get("test_event_code"));
+                : xdm ? FieldContract.selector("data.tiktok.testEventCode", Values.get(d.data(), "tiktok", "testEventCode"), true)
+                : FieldContract.selector("test_event_code", src.get("test_event_code"), true);
         if (test == null && !configuredTestEventCode.isEmpty()) {
             test = configuredTestEventCode;
         }
@@ -149,19 +183,40 @@ public class WebEventMapper implements Processor {
 
     private static String eventId(TikTokEventDraft d, String event) {
         if (!d.isXdm()) {
-            return idText(d.source().get("event_id"));
+            return FieldContract.id(d, "event_id", d.source().get("event_id"));
         }
-        String id = idText(Values.get(d.data(), "tiktok", "eventId"));
+        String id = FieldContract.id(d, "data.tiktok.eventId", Values.get(d.data(), "tiktok", "eventId"));
         if (id == null) {
-            id = idText(Values.get(d.xdm(), "_id"));
+            id = FieldContract.id(d, "xdm._id", Values.get(d.xdm(), "_id"));
         }
         if (id == null && isPurchase(event)) {
-            id = Values.text(d.xdm(), "commerce", "order", "purchaseID");
+            id = FieldContract.id(d, "xdm.commerce.order.purchaseID", Values.get(d.xdm(), "commerce", "order", "purchaseID"));
             if (id == null) {
-                id = Values.text(d.xdm(), "order", "orderID");
+                id = FieldContract.id(d, "xdm.order.orderID", Values.get(d.xdm(), "order", "orderID"));
             }
         }
         return id;
+    }
+
+    /**
+     * @throws EventRejectedException when the time is older than {@code forwarder.event-time.max-age} or later than
+     *                                {@code forwarder.event-time.max-future-skew}, both counted from the time the
+     *                                request was received
+     */
+    private void checkWindow(long seconds, long receivedAt, String field) {
+        if (seconds < SANE_MIN || seconds > SANE_MAX) {
+            // whatever the window: 1e9..4e9 s is 2001-09-09..2096-10-02; outside it is no Unix time in seconds
+            throw new EventRejectedException(field, "not a Unix time in seconds between 2001-09-09 and 2096-10-02 "
+                    + "(1000000000..4000000000)");
+        }
+        if (seconds < receivedAt - maxAgeSeconds) {
+            throw new EventRejectedException(field, "more than " + maxAgeText + " before the time received "
+                    + "(forwarder.event-time.max-age); TikTok would refuse it");
+        }
+        if (seconds > receivedAt + maxFutureSkewSeconds) {
+            throw new EventRejectedException(field, "more than " + maxFutureSkewText + " after the time received "
+                    + "(forwarder.event-time.max-future-skew): a clock or unit mistake");
+        }
     }
 
     /** TikTok Events API 2.0: event_id is a string and is never altered: strings go out byte for byte, numbers as their digits. */

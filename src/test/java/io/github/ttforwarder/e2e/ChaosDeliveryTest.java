@@ -78,6 +78,7 @@ class ChaosDeliveryTest {
             cfg.put("forwarder.retry.max-attempts", "30");
             cfg.put("forwarder.dead-letter.dir", data.resolve("dead-letters").toString());
             cfg.put("forwarder.dry-run.file", data.resolve("dry-run.jsonl").toString());
+            cfg.put("forwarder.event-time.max-age", "36500d"); // the events carry a fixed 2025 time
             return cfg;
         }
 

@@ -87,7 +87,7 @@ public final class Pipeline implements AutoCloseable {
         HashingBean hashing = new HashingBean((String) null);
         RuleRegistry rules = new RuleRegistry(camel);
         RuleInputPreparer input = new RuleInputPreparer(new XdmEventClassifier());
-        WebEventMapper webEvent = new WebEventMapper(pixels, Optional.empty());
+        WebEventMapper webEvent = new WebEventMapper(pixels, Optional.empty(), "36500d", "5m"); // BenchInput carries 2025 times
         UserContextMapper userContext = new UserContextMapper(hashing, Optional.of("CRMID"));
         PropertiesMapper properties = new PropertiesMapper();
         OutboundEventValidator validator = new OutboundEventValidator();
