@@ -57,6 +57,35 @@ public class RejectedEventRecorder {
     }
 
     /**
+     * Records an inbound event that a rule failed on, so it can be replayed once the rule is fixed: the dead
+     * letter's {@code event} is {@code {"input":{"format","endpoint","index","event"}}} (+ {@code source} in Kafka
+     * mode), with the event's personal data already hashed by the caller.
+     *
+     * @param exchange the rule's exchange
+     * @param inbound  the event
+     * @param redacted the event body, personal data hashed or removed
+     * @param code     short code, e.g. {@code rule-failed}
+     * @param message  why, without personal data
+     */
+    public void input(Exchange exchange, io.github.ttforwarder.model.InboundEvent inbound, ObjectNode redacted,
+            String code, String message) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        ObjectNode in = n.putObject("input");
+        in.put("format", inbound.format().label());
+        if (inbound.context() != null) {
+            in.put("endpoint", inbound.context().endpoint());
+            in.put("request_id", inbound.context().requestId());
+        }
+        in.put("index", inbound.index());
+        in.set("event", redacted);
+        String source = exchange.getProperty(SOURCE, String.class);
+        if (source != null) {
+            n.putObject("source").put("record", source);
+        }
+        record(new OutboundEvent(PixelRegistry.DEFAULT, null, n), code, message);
+    }
+
+    /**
      * Records a Kafka record (or one element of it) that is no event at all.
      *
      * @param source  {@code topic/partition/offset}
