@@ -87,7 +87,7 @@ public class HttpIngestRoutes extends RouteBuilder {
                 .end()
                 .process(requestContext)
                 .process(bodyReader)
-                .process(ruleEngine).id("offer-to-rules")
+                .process(ruleEngine).id("run-rules")
                 .process(responses::respond);
     }
 

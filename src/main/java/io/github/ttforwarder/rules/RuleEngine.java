@@ -132,6 +132,7 @@ public class RuleEngine implements Processor {
             try {
                 if (rule.plan() != null) {
                     work.setProperty(Headers.RULE_ID, rule.id());
+                    work.getExchangeExtension().setFromRouteId(rule.id()); // ${routeId} as in the route
                     rule.plan().run(work, this::send, trace == null ? null : c -> {
                         if (notMatched[0] == null) {
                             notMatched[0] = c;
