@@ -168,7 +168,8 @@ public final class RuleChecker {
         }
         tiktok[0] = true;
         String key = name.substring(7);
-        int line = lineOf(c.text, name, null, c.start);
+        // full routes name the header; compact rules name the key
+        int line = c.text != null && !c.text.contains(name) ? lineOf(c.text, key, null, c.start) : lineOf(c.text, name, null, c.start);
         if (!RuleVocabulary.isHeaderKey(key)) {
             String near = RuleVocabulary.closest(key, RuleVocabulary.HEADER_KEYS);
             c.error(line, "unknown header '" + name + "': the mapping never reads it"

@@ -56,7 +56,7 @@ import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 public class RuleFiles {
 
     private static final Logger LOG = Logger.getLogger(RuleFiles.class);
-    private static final Pattern LINE = Pattern.compile("line (\\d+)|@(\\d+):\\d+");
+    private static final Pattern LINE = Pattern.compile("@(\\d+):\\d+|line (\\d+)");
 
     @ConfigProperty(name = "forwarder.rules.directory", defaultValue = "routes")
     String directory;
@@ -79,7 +79,11 @@ public class RuleFiles {
         if (!Files.isDirectory(dir)) {
             LOG.warnf("Rules: %s is not a directory; no rule files loaded", dir.toAbsolutePath());
         }
-        scan();
+        try {
+            scan();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.errorf(e, "Rules: loading %s failed", dir.toAbsolutePath());
+        }
         if (reload) {
             watcher = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "rule-files");
@@ -288,6 +292,20 @@ public class RuleFiles {
         String t = text.replaceAll("(?s)<!--.*?-->", "").replaceAll("(?s)<\\?xml.*?\\?>", "")
                 .replaceAll("(?m)^\\s*#.*$", "").replaceAll("(?m)^\\s*---\\s*$", "").trim();
         return t.isEmpty() || t.equals("[]") || t.matches("(?s)<routes[^>]*/>") || t.matches("(?s)<routes[^>]*>\\s*</routes>");
+    }
+
+    /**
+     * For tools that load rules without the watcher (benchmarks): a rule file's routes, compact form included.
+     *
+     * @param fileName e.g. {@code xdm-web-rules.yaml} (the extension picks the parser)
+     * @throws IllegalArgumentException listing the problems when the file does not parse
+     */
+    public static List<RouteDefinition> definitions(CamelContext camel, String fileName, String text) {
+        Parsed p = parse(camel, Path.of(fileName), fileName, text);
+        if (p.routes == null) {
+            throw new IllegalArgumentException(p.problems.toString());
+        }
+        return p.routes;
     }
 
     /** Parses one file into route definitions (not added to Camel). */
