@@ -78,6 +78,7 @@ public final class RuleChecker {
             } else if (!ids.add(r.getId())) {
                 c.error(c.start, "the route id is used twice in this file");
             }
+            int before = out.size();
             boolean[] sends = {false};
             boolean[] tiktok = {false};
             for (ProcessorDefinition<?> p : r.getOutputs()) {
@@ -91,7 +92,7 @@ public final class RuleChecker {
                     c.warn(c.start, (r.getGroup() == null ? "no group" : "group '" + r.getGroup() + "'")
                             + ": this route is never offered events; add 'group: " + RuleRegistry.GROUP + "'" + near);
                 }
-            } else if (!sends[0]) {
+            } else if (!sends[0] && out.subList(before, out.size()).stream().noneMatch(RuleProblem::error)) {
                 c.warn(c.start, "this rule never sends a TikTok event: it has no 'to: " + RulePlan.ACTION + "'");
             }
         }

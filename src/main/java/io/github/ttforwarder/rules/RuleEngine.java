@@ -113,6 +113,10 @@ public class RuleEngine implements Processor {
             EventOutcome outcome = new EventOutcome(event.index());
             LOG.warnf("Event %d could not be prepared for the rules: %s", event.index(), describe(e));
             outcome.getRejections().add(new EventOutcome.Rejection(null, null, "could not be read: " + describe(e)));
+            List<EventOutcome> all = work.getProperty(Headers.OUTCOMES, List.class);
+            if (all != null) {
+                all.add(outcome); // never a silent drop
+            }
             return outcome;
         }
         EventOutcome outcome = work.getProperty(Headers.OUTCOME, EventOutcome.class);

@@ -56,7 +56,8 @@ import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 public class RuleFiles {
 
     private static final Logger LOG = Logger.getLogger(RuleFiles.class);
-    private static final Pattern LINE = Pattern.compile("@(\\d+):\\d+|line (\\d+)");
+    private static final Pattern POSITION = Pattern.compile("@(\\d+):\\d+");
+    private static final Pattern LINE = Pattern.compile("line (\\d+)");
 
     @ConfigProperty(name = "forwarder.rules.directory", defaultValue = "routes")
     String directory;
@@ -356,9 +357,12 @@ public class RuleFiles {
                 line = m.getProblemMark().get().getLine() + 1;
                 message = (m.getContext() == null ? "" : m.getContext() + ", ") + m.getProblem();
             } else if (t.getMessage() != null && line == 0) {
-                Matcher lm = LINE.matcher(t.getMessage());
-                if (lm.find()) {
-                    line = Integer.parseInt(lm.group(1) != null ? lm.group(1) : lm.group(2));
+                Matcher lm = POSITION.matcher(t.getMessage());
+                if (!lm.find()) {
+                    lm = LINE.matcher(t.getMessage());
+                }
+                if (lm.find(0)) {
+                    line = Integer.parseInt(lm.group(1));
                     message = t.getMessage().lines().findFirst().orElse("");
                 }
             }

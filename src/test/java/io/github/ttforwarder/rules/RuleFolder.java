@@ -55,6 +55,19 @@ public final class RuleFolder {
         }
     }
 
+    /** Deletes every file that is not a shipped rule file (test clean-up). */
+    public static void deleteAllButShipped() {
+        try (var files = Files.list(DIR)) {
+            for (Path p : files.toList()) {
+                if (!Files.exists(Path.of("routes").resolve(p.getFileName()))) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static void delete(String name) {
         try {
             Files.deleteIfExists(DIR.resolve(name));
@@ -63,9 +76,13 @@ public final class RuleFolder {
         }
     }
 
-    /** Waits up to 5 s (the promise for a rule file change) for the condition. */
+    /** Waits up to 5 s (the promise for reporting problems and removing rules) for the condition. */
     public static void await(String what, BooleanSupplier condition) {
-        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        await(what, condition, Duration.ofSeconds(5));
+    }
+
+    public static void await(String what, BooleanSupplier condition, Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < end) {
             if (condition.getAsBoolean()) {
                 return;
@@ -77,7 +94,7 @@ public final class RuleFolder {
                 return;
             }
         }
-        throw new AssertionError("not within 5 s: " + what);
+        throw new AssertionError("not within " + timeout.toSeconds() + " s: " + what);
     }
 
     /** @return the problems the forwarder reports for the file */

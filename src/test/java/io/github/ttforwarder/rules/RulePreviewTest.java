@@ -32,7 +32,7 @@ class RulePreviewTest {
 
     private JsonNode preview(String endpoint, String sample) throws Exception {
         byte[] body = Files.readAllBytes(Path.of("samples", sample));
-        return given().baseUri(management.toString()).contentType("application/json").queryParam("endpoint", endpoint)
+        return given().baseUri("http://" + management.getHost()).port(management.getPort()).contentType("application/json").queryParam("endpoint", endpoint)
                 .body(body).when().post("admin/preview")
                 .then().statusCode(200).body("sent", equalTo(false)).extract().as(JsonNode.class);
     }
@@ -90,13 +90,13 @@ class RulePreviewTest {
 
     @Test
     void aBodyTheEndpointRefusesIsA400Problem() {
-        given().baseUri(management.toString()).contentType("application/json").body("{\"event\":")
+        given().baseUri("http://" + management.getHost()).port(management.getPort()).contentType("application/json").body("{\"event\":")
                 .when().post("admin/preview").then().statusCode(400).contentType("application/problem+json");
     }
 
     @Test
     void activeRulesAreListedWithFileConditionAndEvent() {
-        given().baseUri(management.toString()).when().get("admin/rules").then().statusCode(200)
+        given().baseUri("http://" + management.getHost()).port(management.getPort()).when().get("admin/rules").then().statusCode(200)
                 .body("rules.id", hasItems("rule-product-view", "rule-add-to-cart", "rule-initiate-checkout", "rule-purchase",
                         "rule-page-view", "rule-lead", "rule-plain-event"))
                 .body("rules.find { it.id == 'rule-purchase' }.file", equalTo("routes/xdm-commerce-rules.yaml"))
