@@ -18,7 +18,6 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.DefaultExchange;
 import org.jboss.logging.Logger;
 
-import io.github.ttforwarder.delivery.DeliveryTracker;
 import io.github.ttforwarder.mapping.TikTokEventRoutes;
 import io.github.ttforwarder.model.EventOutcome;
 import io.github.ttforwarder.model.Headers;
@@ -71,10 +70,6 @@ public class RuleEngine implements Processor {
     private final Map<EventOutcome.Status, Counter> outcomes = new EnumMap<>(EventOutcome.Status.class);
     private volatile ProducerTemplate producer;
 
-    /** Properties of the request exchange that the per-event exchange carries. */
-    private static final String[] CARRIED = {Headers.OUTCOMES, DeliveryTracker.PROPERTY, RejectedEventRecorder.SOURCE,
-            TikTokEventRoutes.PREVIEW, TRACE};
-
     /**
      * The request's events (body: {@code List<InboundEvent>}) through the rules, each outcome added to
      * {@value Headers#OUTCOMES}. The request exchange itself is left as it was.
@@ -87,12 +82,8 @@ public class RuleEngine implements Processor {
             return;
         }
         Exchange work = new DefaultExchange(camel);
-        for (String p : CARRIED) {
-            Object v = request.getProperty(p);
-            if (v != null) {
-                work.setProperty(p, v);
-            }
-        }
+        // as the split did: the request's properties (outcomes, tracker, source, preview, web SDK context ...)
+        work.getProperties().putAll(request.getProperties());
         for (InboundEvent event : events) {
             offer(work, event);
         }

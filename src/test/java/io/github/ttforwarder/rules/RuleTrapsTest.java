@@ -340,7 +340,8 @@ class RuleTrapsTest {
                 """);
         awaitActive("rule-dynamic-target");
         long start = System.nanoTime();
-        collect(xdm("dyn-1", "dyn.lead", "")).statusCode(202)
+        collect(xdm("dyn-1", "dyn.lead", ""), xdm("dyn-2", "web.webpagedetails.pageViews", "")).statusCode(202)
+                .body("events[1].status", equalTo("forwarded"))
                 .body("events[0].status", equalTo("rejected"))
                 .body("events[0].rejections[0].rule", equalTo("rule-dynamic-target"));
         assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 5, "a missing endpoint fails at once");
