@@ -68,7 +68,7 @@ class RuleEngineComparisonTest {
                                 .setHeader("tiktok.properties.description", simple("plain ${exchangeProperty.cmpSeen}"))
                             .when(simple("${header.ForwarderEventType} contains 'commerce'"))
                                 .setHeader("tiktok.event", constant("CmpCommerce"))
-                                .setHeader("tiktok.properties.query", jsonpath("$.xdm.eventType", true))
+                                .setHeader("tiktok.properties.query", expression().jsonpath().expression("$.xdm.eventType").suppressExceptions(true).end())
                                 .setHeader("tiktok.user.email", simple("${body[xdm]?[_myorg]?[email]}"))
                                 .setHeader("tiktok.properties.content_name", simple("${body[xdm]?[commerce]?[order]?[purchaseID]}"))
                             .otherwise()
