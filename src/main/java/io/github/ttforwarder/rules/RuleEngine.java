@@ -34,8 +34,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  *
  * <p><b>Isolation:</b> a rule that throws (predicate, expression, bean, missing endpoint ...) fails only for
  * that event: the other rules still run, the answer lists a rejection with the rule id, one WARN line names the
- * rule, its file and the error, and the input event (personal data hashed, {@link InputEventRedactor}) is
- * dead-lettered so it can be replayed once the rule is fixed. Never a 5xx.
+ * rule, its file and the error, and the input event (personal data hashed) is
+ * dead-lettered (an input dead letter, {@link RejectedEventRecorder}) so it can be replayed once the rule is fixed.
+ * Never a 5xx.
  *
  * <p>Counters {@code forwarder.rules.events} by {@code outcome} (forwarded / rejected / unmatched), per event.
  */
@@ -62,8 +63,6 @@ public class RuleEngine implements Processor {
     TikTokEventRoutes action;
     @Inject
     RejectedEventRecorder rejectedEvents;
-    @Inject
-    InputEventRedactor redactor;
     @Inject
     MeterRegistry registry;
 
@@ -215,8 +214,9 @@ public class RuleEngine implements Processor {
             LOG.debugf(e, "Rule %s failed", rule.id());
         }
         try {
-            rejectedEvents.input(work, event, redactor.redact(event.body()), "rule-failed",
-                    "rule " + rule.id() + where + " failed: " + why);
+            work.setProperty(Headers.RULE_ID, rule.id());
+            // an input dead letter: the event (personal data hashed) and the rule, replayable once the rule is fixed
+            rejectedEvents.rejected(work, "rule-failed", "rule " + rule.id() + where + " failed: " + why);
         } catch (RuntimeException dl) {
             LOG.errorf("Rule %s failed and the event could not be dead-lettered: %s", rule.id(), describe(dl));
         }
@@ -269,13 +269,12 @@ public class RuleEngine implements Processor {
 
     /** For tests and benchmarks that build the engine by hand. */
     public RuleEngine init(CamelContext camel, RuleRegistry rules, RuleInputPreparer input, TikTokEventRoutes action,
-            RejectedEventRecorder rejectedEvents, InputEventRedactor redactor, MeterRegistry registry) {
+            RejectedEventRecorder rejectedEvents, MeterRegistry registry) {
         this.camel = camel;
         this.rules = rules;
         this.input = input;
         this.action = action;
         this.rejectedEvents = rejectedEvents;
-        this.redactor = redactor;
         this.registry = registry;
         counters();
         return this;

@@ -35,7 +35,6 @@ import io.github.ttforwarder.mapping.TikTokEventRoutes;
 import io.github.ttforwarder.mapping.UserContextMapper;
 import io.github.ttforwarder.mapping.WebEventMapper;
 import io.github.ttforwarder.model.OutboundEvent;
-import io.github.ttforwarder.rules.InputEventRedactor;
 import io.github.ttforwarder.rules.RuleDispatchRoutes;
 import io.github.ttforwarder.rules.RuleEngine;
 import io.github.ttforwarder.rules.RuleFiles;
@@ -56,7 +55,7 @@ import io.vertx.core.net.SocketAddress;
  *   → direct:ingest  RequestContextExtractor → InboundBodyReader → RuleEngine → IngestResponseWriter
  * RuleEngine  (one exchange per request; the rules of routes/*.yaml, routes/*.xml compiled into plans)
  *   → TikTokEventRoutes.send (mappers, hashing, validator)
- *   → direct:tiktok-deliver  STUB: serialises the OutboundEvent's data[] item with Jackson (as DeliveryIntake does)
+ *   → direct:tiktok-deliver  STUB: serialises the OutboundEvent's data[] item with Jackson (as Delivery.submit does)
  *                            and counts it; no dedup, no aggregator, no HTTP
  * </pre>
  */
@@ -65,7 +64,7 @@ public final class Pipeline implements AutoCloseable {
     public static final String COLLECT = "direct:bench-collect";
     public static final String EVENTS = "direct:bench-events";
 
-    /** DeliveryIntake serialises each item with its own plain ObjectMapper; so does the stub. */
+    /** Delivery.submit serialises each item with its own plain ObjectMapper; so does the stub. */
     private static final ObjectMapper DELIVERY_MAPPER = new ObjectMapper();
 
     final DefaultCamelContext camel;
@@ -107,7 +106,7 @@ public final class Pipeline implements AutoCloseable {
         inject(tiktokEvent, "validator", validator);
         inject(tiktokEvent, "rejectedEvents", rejectedEvents);
         RuleEngine engine = new RuleEngine().init(camel, rules, input, tiktokEvent, rejectedEvents,
-                new InputEventRedactor(hashing), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         RuleDispatchRoutes dispatch = new RuleDispatchRoutes();
         inject(dispatch, "rules", rules);
         inject(dispatch, "engine", engine);
