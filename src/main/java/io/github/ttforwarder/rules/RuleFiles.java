@@ -67,6 +67,8 @@ public class RuleFiles {
     String customEvents;
     @Inject
     CamelContext camel;
+    @Inject
+    RuleRegistry registry;
 
     /** What is known of one file. */
     private record FileState(String text, List<String> routeIds, List<RuleProblem> problems, boolean refused) {
@@ -183,6 +185,15 @@ public class RuleFiles {
             files.put(name, new FileState(text, old == null ? List.of() : old.routeIds, problems, true));
             return;
         }
+        registry.hold();
+        try {
+            swap(name, text, parsed, problems);
+        } finally {
+            registry.release();
+        }
+    }
+
+    private void swap(String name, String text, Parsed parsed, List<RuleProblem> problems) {
         remove(name, null);
         List<String> ids = new ArrayList<>();
         try {

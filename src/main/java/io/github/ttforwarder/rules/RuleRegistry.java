@@ -162,10 +162,28 @@ public class RuleRegistry extends EventNotifierSupport {
         return event instanceof CamelEvent.RouteEvent;
     }
 
+    private volatile boolean holding;
+
+    /** While a rule file's routes are swapped, events keep the previous rules (no window without the rule). */
+    void hold() {
+        if (snapshot == null) {
+            refresh();
+        }
+        holding = true;
+    }
+
+    /** Ends {@link #hold()}: the next event sees the new rules. */
+    void release() {
+        holding = false;
+        snapshot = null;
+    }
+
     @Override
     public void notify(CamelEvent event) {
         // Rebuilt on the next event: during a reload the route events arrive before the routes report started.
-        snapshot = null;
+        if (!holding) {
+            snapshot = null;
+        }
     }
 
     /** Logs the active rules as soon as Camel has started. */
