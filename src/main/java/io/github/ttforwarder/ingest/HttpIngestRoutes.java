@@ -14,8 +14,8 @@ import io.github.ttforwarder.websdk.WebSdkEdge;
 
 /**
  * HTTP ingest (Camel platform-http): the Adobe Edge endpoints and the plain {@code /events} endpoint. Each
- * request is read into events ({@link InboundBodyReader}), every event is split off and offered to the rules
- * ({@code direct:offer-to-rules}), and the answer says what became of each ({@link IngestResponseWriter}).
+ * request is read into events ({@link InboundBodyReader}), its events are offered to the rules
+ * ({@link io.github.ttforwarder.rules.RuleEngine}, one exchange per request), and the answer says what became of each ({@link IngestResponseWriter}).
  *
  * <ul>
  * <li>{@code POST /ee/v2/collect[?silent=true]} — Edge Server API batch → 202 (204 when silent)</li>
@@ -58,6 +58,8 @@ public class HttpIngestRoutes extends RouteBuilder {
     Delivery delivery;
     @Inject
     io.github.ttforwarder.security.IngestGuard guard;
+    @Inject
+    io.github.ttforwarder.rules.RuleEngine ruleEngine;
 
     @Override
     public void configure() {
@@ -118,9 +120,7 @@ public class HttpIngestRoutes extends RouteBuilder {
                 .process(bodyReader)
                 .process(metrics::read)
                 .process(webSdk::gate)
-                .split(body())
-                    .to("direct:offer-to-rules")
-                .end()
+                .process(ruleEngine).id("run-rules")
                 .process(responses::respond)
                 .process(webSdk::answer);
     }

@@ -93,8 +93,11 @@ public class PropertiesMapper implements Processor {
         List<Map<String, Object>> items = new ArrayList<>();
         BigDecimal derived = null;
         Object contentsOverride = d.override("properties.contents");
+        Map<String, Object> single = singleItemOverrides(d);
         if (d.hasOverride("properties.contents")) {
             items = maps(contentsOverride);
+        } else if (single != null) {
+            items = List.of(single);
         } else if (d.isXdm()) {
             items = items(d, "xdm.productListItems", Values.get(xdm, "productListItems"));
         } else if (p != null) {
@@ -113,7 +116,7 @@ public class PropertiesMapper implements Processor {
             }
             ObjectNode c = JsonNodeFactory.instance.objectNode();
             String path = "properties.contents." + i + ".";
-            boolean xdmItem = d.isXdm() && !d.hasOverride("properties.contents");
+            boolean xdmItem = d.isXdm() && !d.hasOverride("properties.contents") && single == null;
             put(c, "content_id", FieldContract.id(d, path + "content_id", item.get(xdmItem ? "SKU" : "content_id")));
             put(c, "content_name", FieldContract.text(d, path + "content_name", item.get(xdmItem ? "name" : "content_name")));
             put(c, "content_category", FieldContract.text(d, path + "content_category", xdmItem
@@ -238,6 +241,44 @@ public class PropertiesMapper implements Processor {
         if (!props.isEmpty()) {
             d.event().set("properties", props);
         }
+    }
+
+    /** The seed's single-item fields, which a rule may set as {@code tiktok.properties.<field>}. */
+    private static final List<String> SINGLE_ITEM = List.of("price", "quantity", "content_id", "content_name",
+            "content_category", "brand");
+
+    /**
+     * The rule's single-item overrides ({@code tiktok.properties.price} ...) as one {@code contents} entry, as for
+     * plain events: a plain event's own single-item fields fill the ones the rule did not set. Null when the rule
+     * set none. They replace the event's own contents (a warning says so when those had several items).
+     */
+    private static Map<String, Object> singleItemOverrides(TikTokEventDraft d) {
+        Map<String, Object> item = null;
+        for (String f : SINGLE_ITEM) {
+            if (d.hasOverride("properties." + f)) {
+                if (item == null) {
+                    item = new java.util.HashMap<>();
+                }
+                item.put(f, d.override("properties." + f));
+            }
+        }
+        if (item == null) {
+            return null;
+        }
+        Map<String, Object> p = d.isXdm() ? null : Values.map(d.source(), "properties");
+        if (p != null && !(p.get("contents") instanceof List<?>)) {
+            for (String f : SINGLE_ITEM) {
+                if (!item.containsKey(f) && p.get(f) != null) {
+                    item.put(f, p.get(f));
+                }
+            }
+        }
+        int own = d.isXdm() ? Values.list(d.xdm(), "productListItems").size()
+                : p != null && p.get("contents") instanceof List<?> l ? l.size() : 0;
+        if (own > 1) {
+            d.warn("properties.contents", "the rule's single-item fields replace the event's " + own + " items");
+        }
+        return item;
     }
 
     /** The override {@code tiktok.properties.<name>}, else the plain event's {@code properties.<name>}, else the XDM source. */

@@ -4,14 +4,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.builder.RouteBuilder;
 
 import io.github.ttforwarder.model.EventOutcome;
 import io.github.ttforwarder.model.EventRejectedException;
 import io.github.ttforwarder.model.Headers;
 import io.github.ttforwarder.queue.RejectedEventRecorder;
-import io.github.ttforwarder.rules.RuleRegistry;
 
 /**
  * {@code direct:tiktok-event}: the action a rule calls to send a TikTok event — the equivalent of Adobe's
@@ -23,8 +21,6 @@ import io.github.ttforwarder.rules.RuleRegistry;
 @ApplicationScoped
 public class TikTokEventRoutes extends RouteBuilder {
 
-    @Inject
-    RuleRegistry rules;
     @Inject
     WebEventMapper webEvent;
     @Inject
@@ -38,24 +34,60 @@ public class TikTokEventRoutes extends RouteBuilder {
     @Inject
     io.github.ttforwarder.ops.ForwarderMetrics metrics;
 
+    /**
+     * Exchange property: a {@code List<OutboundEvent>} that collects the TikTok events instead of delivering them
+     * (preview: nothing is sent).
+     */
+    public static final String PREVIEW = "ForwarderPreview";
+
+    private org.apache.camel.ProducerTemplate producer;
+    private org.apache.camel.Endpoint deliver;
+
     @Override
     public void configure() {
-        from("direct:tiktok-event").routeId("tiktok-event")
-                .onException(EventRejectedException.class).handled(true)
-                    .process(this::rejected)
-                .end()
-                .process(this::identifyRule)
-                .process(webEvent)
-                .process(userContext)
-                .process(properties)
-                .process(validator)
-                .process(metrics::handedToDelivery).id("count-forwarded")
-                .to("direct:tiktok-deliver").id("deliver-to-tiktok");
+        producer = getContext().createProducerTemplate();
+        // A rule that runs as a route calls this endpoint; compiled rules call send(..) directly.
+        from(io.github.ttforwarder.rules.RulePlan.ACTION).routeId("tiktok-event")
+                .errorHandler(noErrorHandler())
+                .process(this::send).id("deliver-to-tiktok");
     }
 
-    private void identifyRule(Exchange exchange) {
-        String endpoint = exchange.getProperty(ExchangePropertyKey.RECIPIENT_LIST_ENDPOINT, String.class);
-        exchange.setProperty(Headers.RULE_ID, rules.ruleFor(endpoint));
+    /**
+     * The action, on the rule's exchange (body: the inbound event; headers: the rule's {@code tiktok.*}
+     * overrides; property {@value Headers#RULE_ID}): maps, validates and delivers one TikTok event, or records its
+     * rejection. Leaves the {@link io.github.ttforwarder.model.OutboundEvent} as the body.
+     *
+     * @throws Exception when delivery itself fails (not for invalid events: those are rejections)
+     */
+    @SuppressWarnings("unchecked")
+    public void send(Exchange exchange) throws Exception {
+        try {
+            webEvent.process(exchange);
+            userContext.process(exchange);
+            properties.process(exchange);
+            validator.process(exchange);
+        } catch (EventRejectedException e) {
+            exchange.setProperty(Exchange.EXCEPTION_CAUGHT, e);
+            rejected(exchange);
+            return;
+        }
+        java.util.List<Object> preview = exchange.getProperty(PREVIEW, java.util.List.class);
+        if (preview != null) {
+            preview.add(exchange.getMessage().getBody());
+            return;
+        }
+        if (metrics != null) { // null only when built by hand (benchmarks)
+            metrics.handedToDelivery(exchange);
+        }
+        if (deliver == null) {
+            deliver = getContext().getEndpoint("direct:tiktok-deliver");
+        }
+        producer.send(deliver, exchange);
+        Exception failed = exchange.getException();
+        if (failed != null) {
+            exchange.setException(null);
+            throw failed;
+        }
     }
 
     private void rejected(Exchange exchange) {
@@ -64,7 +96,13 @@ public class TikTokEventRoutes extends RouteBuilder {
         String reason = e.getMessage().substring(e.field() == null ? 0 : e.field().length() + 2);
         String rule = exchange.getProperty(Headers.RULE_ID, String.class);
         outcome.getRejections().add(new EventOutcome.Rejection(rule, e.field(), reason));
-        metrics.rejected(rule, e.field(), false);
+        exchange.removeProperty(Exchange.EXCEPTION_CAUGHT);
+        if (exchange.getProperty(PREVIEW) != null) {
+            return; // preview: nothing is dead-lettered
+        }
+        if (metrics != null) {
+            metrics.rejected(rule, e.field(), false);
+        }
         // Kafka mode: no client to tell, so the rejection becomes a dead letter.
         rejectedEvents.rejected(exchange, e.field() == null ? "rejected" : e.field(),
                 (rule == null ? "" : "rule " + rule + ": ") + (e.field() == null ? reason : e.field() + ": " + reason));

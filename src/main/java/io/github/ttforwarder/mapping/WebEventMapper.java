@@ -98,7 +98,8 @@ public class WebEventMapper implements Processor {
         for (Map.Entry<String, Object> h : exchange.getMessage().getHeaders().entrySet()) {
             String name = h.getKey();
             if (name.length() > Headers.OVERRIDE_PREFIX.length()
-                    && name.regionMatches(true, 0, Headers.OVERRIDE_PREFIX, 0, Headers.OVERRIDE_PREFIX.length())) {
+                    && name.regionMatches(true, 0, Headers.OVERRIDE_PREFIX, 0, Headers.OVERRIDE_PREFIX.length())
+                    && !unset(h.getValue())) {
                 overrides.put(name.substring(Headers.OVERRIDE_PREFIX.length()), h.getValue());
             }
         }
@@ -108,6 +109,15 @@ public class WebEventMapper implements Processor {
         String rule = exchange.getProperty(Headers.RULE_ID, String.class);
         Map<String, Object> body = exchange.getMessage().getBody(Map.class);
         return new TikTokEventDraft(format, body, context, overrides, outcome, rule);
+    }
+
+    /**
+     * An override that came out null, an empty or blank string, or an empty list/map means "not set": the field's
+     * default source is used, exactly as if the rule had not set it (like Adobe's data elements).
+     */
+    static boolean unset(Object value) {
+        return value == null || value instanceof CharSequence cs && cs.toString().isBlank()
+                || value instanceof java.util.Collection<?> c && c.isEmpty() || value instanceof Map<?, ?> m && m.isEmpty();
     }
 
     void map(TikTokEventDraft d) {

@@ -1,32 +1,32 @@
 package io.github.ttforwarder.rules;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Predicate;
+import org.apache.camel.Route;
 import org.apache.camel.model.FilterDefinition;
 import org.apache.camel.model.Model;
+import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.SetHeaderDefinition;
 import org.apache.camel.reifier.language.ExpressionReifier;
-import org.apache.camel.Route;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.jboss.logging.Logger;
 
 /**
- * The forwarding rules: every Camel route whose group is {@value #GROUP} (the routes in {@code routes/*.yaml}
- * and {@code routes/*.xml} declare {@code group: tiktok-rules}). Every inbound event is offered to every rule
- * (Camel recipient list EIP), like Adobe's rule engine.
+ * The forwarding rules: every started Camel route whose group is {@value #GROUP} (the routes of
+ * {@code routes/*.yaml}, {@code *.xml} and the compact {@code rule:} form, or any other route that declares the
+ * group). Each rule is compiled once into a {@link RulePlan} when it is loaded; a rule the plan cannot express
+ * runs as its Camel route.
  *
- * <p>The list is cached and rebuilt when routes are added, removed, started or stopped (route reload), so
- * editing a rule file takes effect without a rebuild.
+ * <p>The list is cached and rebuilt when routes are added, removed, started or stopped (rule file reload).
  */
 @ApplicationScoped
 @Named("ruleRegistry")
@@ -37,107 +37,124 @@ public class RuleRegistry extends EventNotifierSupport {
     /** The route group that marks a route as a forwarding rule. */
     public static final String GROUP = "tiktok-rules";
 
-    private final CamelContext camel;
-    private volatile Snapshot snapshot;
-
-    /** The active rules: endpoints in route order, each with its guard (the predicate of its leading filter, or null). */
-    private record Snapshot(List<String> endpoints, List<Predicate> guards, Map<String, String> ruleByEndpoint) {
+    /**
+     * One active rule.
+     *
+     * @param id        the route id
+     * @param file      where it was loaded from (e.g. {@code routes/xdm-web-rules.yaml}), or null (Java routes)
+     * @param endpoint  the route's input endpoint (used when it runs as a route)
+     * @param plan      the compiled plan, or null: run as a route
+     * @param guard     for routes only: the predicate of the leading filter (an event it rejects is not offered), or null
+     * @param condition the leading condition's text, or null
+     * @param event     the TikTok event it sets, when a constant, or null
+     */
+    public record Rule(String id, String file, Endpoint endpoint, RulePlan plan, Predicate guard, String condition,
+            String event) {
+        /** @return {@code compiled} or {@code route} */
+        public String mode() {
+            return plan != null ? "compiled" : "route";
+        }
     }
+
+    private final CamelContext camel;
+    private volatile List<Rule> snapshot;
 
     public RuleRegistry(CamelContext camel) {
         this.camel = camel;
-        // Only route lifecycle events matter: no event objects per exchange.
         setIgnoreExchangeEvents(true);
         setIgnoreCamelContextEvents(true);
         setIgnoreServiceEvents(true);
         setIgnoreStepEvents(true);
     }
 
-    /**
-     * The recipient list for one event: the endpoints of the rules that can fire on it. A rule whose first
-     * step is a filter is offered the event only when that filter's predicate (compiled once, when the rule
-     * was loaded) matches the event, so a non-matching rule costs one predicate evaluation instead of a copy
-     * of the exchange and a trip through its route. The rule still runs its own filter; the result is the
-     * same as offering every event to every rule.
-     *
-     * @param exchange the event, as {@link RuleInputPreparer} left it
-     * @return endpoint URIs, in route order
-     */
-    public List<String> endpointsFor(Exchange exchange) {
-        Snapshot s = current();
-        List<String> out = null;
-        for (int i = 0; i < s.endpoints.size(); i++) {
-            Predicate guard = s.guards.get(i);
-            if (guard == null || guard.matches(exchange)) {
-                if (out == null) {
-                    out = new ArrayList<>(2);
-                }
-                out.add(s.endpoints.get(i));
-            }
-        }
-        return out == null ? List.of() : out;
-    }
-
-    private Snapshot current() {
-        Snapshot s = snapshot;
+    /** @return the active rules, in route order */
+    public List<Rule> rules() {
+        List<Rule> s = snapshot;
         return s != null ? s : refresh();
     }
 
-    /**
-     * @param endpointUri a rule's endpoint URI, as the recipient list reports it
-     * @return the rule's route id, or the URI itself when it is not (or no longer) a rule
-     */
-    public String ruleFor(String endpointUri) {
-        if (endpointUri == null) {
-            return null;
-        }
-        Snapshot s = snapshot;
-        String id = s == null ? null : s.ruleByEndpoint.get(endpointUri);
-        return id != null ? id : endpointUri;
-    }
-
-    private synchronized Snapshot refresh() {
-        List<String> endpoints = new ArrayList<>();
-        List<Predicate> guards = new ArrayList<>();
-        Map<String, String> byEndpoint = new HashMap<>();
+    private synchronized List<Rule> refresh() {
+        List<Rule> rules = new ArrayList<>();
+        Model model = camel.getCamelContextExtension().getContextPlugin(Model.class);
         for (Route route : camel.getRoutes()) {
             org.apache.camel.ServiceStatus status = camel.getRouteController().getRouteStatus(route.getRouteId());
-            if (GROUP.equals(route.getGroup()) && status != null && status.isStarted()) {
-                String uri = route.getEndpoint().getEndpointUri();
-                endpoints.add(uri);
-                guards.add(guard(route.getRouteId()));
-                byEndpoint.put(uri, route.getRouteId());
+            if (!GROUP.equals(route.getGroup()) || status == null || !status.isStarted()) {
+                continue;
             }
+            RouteDefinition def = model == null ? null : model.getRouteDefinition(route.getRouteId());
+            rules.add(describe(route, def));
         }
-        Snapshot s = new Snapshot(List.copyOf(endpoints), java.util.Collections.unmodifiableList(guards), Map.copyOf(byEndpoint));
-        if (snapshot == null || !snapshot.endpoints.equals(s.endpoints)) {
-            LOG.infof("Forwarding rules active: %s", byEndpoint.isEmpty() ? "none" : String.join(", ", ruleIds(s)));
+        List<Rule> s = List.copyOf(rules);
+        if (snapshot == null || !ids(snapshot).equals(ids(s))) {
+            LOG.infof("Forwarding rules active: %s", s.isEmpty() ? "none" : String.join(", ", ids(s)));
         }
         snapshot = s;
         return s;
     }
 
-    /** The compiled predicate of the rule's leading filter step, or null when its first step is no filter. */
-    private Predicate guard(String routeId) {
-        try {
-            Model model = camel.getCamelContextExtension().getContextPlugin(Model.class);
-            RouteDefinition def = model == null ? null : model.getRouteDefinition(routeId);
-            if (def != null && !def.getOutputs().isEmpty() && def.getOutputs().get(0) instanceof FilterDefinition filter
-                    && filter.getExpression() != null) {
-                return ExpressionReifier.reifier(camel, filter.getExpression()).createPredicate();
+    private Rule describe(Route route, RouteDefinition def) {
+        RulePlan plan = null;
+        Predicate guard = null;
+        String condition = null;
+        String event = null;
+        String file = def != null && def.getResource() != null ? RuleFiles.displayName(def.getResource().getLocation()) : null;
+        if (def != null) {
+            try {
+                plan = RulePlan.compile(camel, def);
+            } catch (RuntimeException e) {
+                LOG.debugf("Rule %s runs as a route: %s", route.getRouteId(), e.getMessage());
             }
-        } catch (RuntimeException e) {
-            LOG.debugf("Rule %s: no guard (%s); it is offered every event", routeId, e.getClass().getSimpleName());
+            if (!def.getOutputs().isEmpty() && def.getOutputs().get(0) instanceof FilterDefinition f
+                    && f.getExpression() != null) {
+                condition = RulePlan.text(f.getExpression());
+                if (plan == null) {
+                    try {
+                        guard = ExpressionReifier.reifier(camel, f.getExpression()).createPredicate();
+                        guard.init(camel);
+                    } catch (RuntimeException e) {
+                        guard = null;
+                    }
+                }
+            }
+            event = constantEvent(def.getOutputs());
+        }
+        return new Rule(route.getRouteId(), file, route.getEndpoint(), plan, guard, condition, event);
+    }
+
+    /** The constant value of the first {@code setHeader tiktok.event} in the steps, or null. */
+    static String constantEvent(List<ProcessorDefinition<?>> outputs) {
+        for (ProcessorDefinition<?> p : outputs) {
+            if (p instanceof SetHeaderDefinition h && "tiktok.event".equalsIgnoreCase(h.getName())
+                    && h.getExpression() != null && "constant".equals(h.getExpression().getLanguage())) {
+                return h.getExpression().getExpression();
+            }
+            String inner = constantEvent(p.getOutputs());
+            if (inner != null) {
+                return inner;
+            }
         }
         return null;
     }
 
-    private static List<String> ruleIds(Snapshot s) {
-        List<String> ids = new ArrayList<>();
-        for (String e : s.endpoints) {
-            ids.add(s.ruleByEndpoint.get(e));
+    private static List<String> ids(List<Rule> rules) {
+        List<String> ids = new ArrayList<>(rules.size());
+        for (Rule r : rules) {
+            ids.add(r.id() + (r.plan() == null ? " (route)" : ""));
         }
         return ids;
+    }
+
+    /**
+     * @param id a rule's route id
+     * @return the rule, or null when it is not (or no longer) active
+     */
+    public Rule find(String id) {
+        for (Rule r : rules()) {
+            if (r.id().equals(id)) {
+                return r;
+            }
+        }
+        return null;
     }
 
     @Override
@@ -145,10 +162,28 @@ public class RuleRegistry extends EventNotifierSupport {
         return event instanceof CamelEvent.RouteEvent;
     }
 
+    private volatile boolean holding;
+
+    /** While a rule file's routes are swapped, events keep the previous rules (no window without the rule). */
+    void hold() {
+        if (snapshot == null) {
+            refresh();
+        }
+        holding = true;
+    }
+
+    /** Ends {@link #hold()}: the next event sees the new rules. */
+    void release() {
+        holding = false;
+        snapshot = null;
+    }
+
     @Override
     public void notify(CamelEvent event) {
         // Rebuilt on the next event: during a reload the route events arrive before the routes report started.
-        snapshot = null;
+        if (!holding) {
+            snapshot = null;
+        }
     }
 
     /** Logs the active rules as soon as Camel has started. */

@@ -43,8 +43,7 @@ class RuleReloadTest {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            return Map.of("camel.main.routes-include-pattern", "file:" + DIR + "/*.yaml,file:" + DIR + "/*.xml",
-                    "forwarder.rules.reload.directory", DIR.toString());
+            return Map.of("forwarder.rules.directory", DIR.toString());
         }
     }
 

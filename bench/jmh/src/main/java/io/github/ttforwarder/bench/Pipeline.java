@@ -36,6 +36,8 @@ import io.github.ttforwarder.mapping.UserContextMapper;
 import io.github.ttforwarder.mapping.WebEventMapper;
 import io.github.ttforwarder.model.OutboundEvent;
 import io.github.ttforwarder.rules.RuleDispatchRoutes;
+import io.github.ttforwarder.rules.RuleEngine;
+import io.github.ttforwarder.rules.RuleFiles;
 import io.github.ttforwarder.rules.RuleInputPreparer;
 import io.github.ttforwarder.rules.RuleRegistry;
 import io.github.ttforwarder.rules.XdmEventClassifier;
@@ -50,9 +52,9 @@ import io.vertx.core.net.SocketAddress;
  *
  * <pre>
  * direct:bench-collect / direct:bench-events   (STYLE property, as HttpIngestRoutes' endpoint routes)
- *   → direct:ingest  RequestContextExtractor → InboundBodyReader → split → direct:offer-to-rules → IngestResponseWriter
- * direct:offer-to-rules  (RuleDispatchRoutes: RuleInputPreparer, recipient list over the tiktok-rules group)
- *   → rule routes from routes/*.yaml, routes/*.xml → direct:tiktok-event (TikTokEventRoutes: mappers, hashing, validator)
+ *   → direct:ingest  RequestContextExtractor → InboundBodyReader → RuleEngine → IngestResponseWriter
+ * RuleEngine  (one exchange per request; the rules of routes/*.yaml, routes/*.xml compiled into plans)
+ *   → TikTokEventRoutes.send (mappers, hashing, validator)
  *   → direct:tiktok-deliver  STUB: serialises the OutboundEvent's data[] item with Jackson (as Delivery.submit does)
  *                            and counts it; no dedup, no aggregator, no HTTP
  * </pre>
@@ -97,17 +99,16 @@ public final class Pipeline implements AutoCloseable {
         InboundBodyReader bodyReader = new InboundBodyReader(mapper);
         IngestResponseWriter responses = new IngestResponseWriter(mapper);
 
-        RuleDispatchRoutes dispatch = new RuleDispatchRoutes();
-        inject(dispatch, "rules", rules);
-        inject(dispatch, "input", input);
-        inject(dispatch, "registry", new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         TikTokEventRoutes tiktokEvent = new TikTokEventRoutes();
-        inject(tiktokEvent, "rules", rules);
         inject(tiktokEvent, "webEvent", webEvent);
         inject(tiktokEvent, "userContext", userContext);
         inject(tiktokEvent, "properties", properties);
         inject(tiktokEvent, "validator", validator);
         inject(tiktokEvent, "rejectedEvents", rejectedEvents);
+        RuleEngine engine = new RuleEngine().init(camel, rules, input, tiktokEvent, rejectedEvents);
+        RuleDispatchRoutes dispatch = new RuleDispatchRoutes();
+        inject(dispatch, "rules", rules);
+        inject(dispatch, "engine", engine);
 
         camel.addRoutes(new RouteBuilder() {
             @Override
@@ -129,9 +130,7 @@ public final class Pipeline implements AutoCloseable {
                         .end()
                         .process(requestContext)
                         .process(bodyReader)
-                        .split(body())
-                            .to("direct:offer-to-rules")
-                        .end()
+                        .process(engine)
                         .process(responses::respond);
                 // delivery stub
                 from("direct:tiktok-deliver").routeId("bench-deliver-stub")
@@ -149,7 +148,14 @@ public final class Pipeline implements AutoCloseable {
         if (ruleFiles.isEmpty()) {
             throw new IllegalStateException("no rule files found under classpath:bench/routes/");
         }
-        PluginHelper.getRoutesLoader(camel).loadRoutes(ruleFiles);
+        for (Resource r : ruleFiles) {
+            String name = r.getLocation().substring(r.getLocation().lastIndexOf('/') + 1);
+            String text;
+            try (var in = r.getInputStream()) {
+                text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+            camel.addRouteDefinitions(RuleFiles.definitions(camel, name, text));
+        }
 
         camel.start();
         producer = camel.createProducerTemplate();
