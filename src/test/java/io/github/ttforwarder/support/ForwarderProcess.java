@@ -30,6 +30,7 @@ public final class ForwarderProcess implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final Map<String, String> env;
+    private final int managementPort = KafkaBrokerProcess.freePort();
     private Process process;
     private int starts;
 
@@ -71,20 +72,24 @@ public final class ForwarderProcess implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("forwarder-" + (++starts) + ".log").toFile()));
             pb.environment().putAll(env);
             pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+            // each instance its own management port (harmless while the management interface is off)
+            pb.environment().putIfAbsent("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
             process = pb.start();
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < end) {
                 if (!process.isAlive()) {
                     throw new IllegalStateException("the forwarder exited with " + process.exitValue() + "; see " + dir);
                 }
-                try {
-                    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/live"))
-                            .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() == 200) {
-                        return this;
+                for (String base : List.of(baseUrl(), "http://127.0.0.1:" + managementPort)) {
+                    try {
+                        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/q/health/live"))
+                                .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() == 200) {
+                            return this;
+                        }
+                    } catch (IOException e) {
+                        // not up yet
                     }
-                } catch (IOException e) {
-                    // not up yet
                 }
                 Thread.sleep(200);
             }
