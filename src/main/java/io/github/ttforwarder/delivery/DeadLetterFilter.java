@@ -16,8 +16,14 @@ import java.util.Locale;
  * @param from   earliest dead-letter time, inclusive
  * @param to     latest dead-letter time, exclusive
  * @param pixel  pixel name or pixel code, exact
+ * @param kind   {@code input} or {@code output} (see {@link DeadLetter#kind()}), or null for both
  */
-public record DeadLetterFilter(String reason, Instant from, Instant to, String pixel) {
+public record DeadLetterFilter(String reason, Instant from, Instant to, String pixel, String kind) {
+
+    /** A filter without kind. */
+    public DeadLetterFilter(String reason, Instant from, Instant to, String pixel) {
+        this(reason, from, to, pixel, null);
+    }
 
     /**
      * Builds a filter from query parameters.
@@ -31,7 +37,25 @@ public record DeadLetterFilter(String reason, Instant from, Instant to, String p
      * @throws IllegalArgumentException when {@code from} or {@code to} is not ISO 8601
      */
     public static DeadLetterFilter of(String reason, String from, String to, String pixel) {
-        return new DeadLetterFilter(blankToNull(reason), time("from", from), time("to", to), blankToNull(pixel));
+        return of(reason, from, to, pixel, null);
+    }
+
+    /**
+     * Same as {@link #of(String, String, String, String)} with a kind.
+     *
+     * @throws IllegalArgumentException also when {@code kind} is neither {@code input} nor {@code output}
+     */
+    public static DeadLetterFilter of(String reason, String from, String to, String pixel, String kind) {
+        String k = blankToNull(kind);
+        if (k != null && !DeadLetter.INPUT.equals(k) && !DeadLetter.OUTPUT.equals(k)) {
+            throw new IllegalArgumentException("kind must be input or output, was " + k);
+        }
+        return new DeadLetterFilter(blankToNull(reason), time("from", from), time("to", to), blankToNull(pixel), k);
+    }
+
+    /** @return true when no criterion is set (matches everything). */
+    public boolean isEmpty() {
+        return reason == null && from == null && to == null && pixel == null && kind == null;
     }
 
     private static String blankToNull(String s) {
@@ -67,6 +91,9 @@ public record DeadLetterFilter(String reason, Instant from, Instant to, String p
             return false;
         }
         if (pixel != null && !pixel.equals(d.pixelName()) && !pixel.equals(d.pixelCode())) {
+            return false;
+        }
+        if (kind != null && !kind.equals(d.kind())) {
             return false;
         }
         if (reason != null) {

@@ -34,12 +34,16 @@ import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.DefaultMessage;
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.github.ttforwarder.config.KafkaSettings;
 import io.github.ttforwarder.config.Pixel;
 import io.github.ttforwarder.config.PixelRegistry;
+import io.github.ttforwarder.model.InboundEvent;
 import io.github.ttforwarder.model.OutboundEvent;
+import io.github.ttforwarder.model.RequestContext;
 
 /**
  * Durable store of events that could not be delivered or were rejected: JSON-lines files under
@@ -68,6 +72,8 @@ public class DeadLetterStore {
 
     /** Name of the file listing replayed dead-letter ids, one per line. */
     public static final String REPLAYED_FILE = "replayed-ids.txt";
+    /** Name of the file listing discarded dead-letter ids, one per line. */
+    public static final String DISCARDED_FILE = "discarded-ids.txt";
 
     private static final Logger LOG = Logger.getLogger(DeadLetterStore.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -92,7 +98,76 @@ public class DeadLetterStore {
     @Inject
     ProducerTemplate producer;
 
+    @Inject
+    InputRedactor redactor;
+
     private Set<String> replayed;
+
+    /**
+     * Records an "input" dead letter: an event that never became a valid TikTok event (validation, rule failure,
+     * unknown pixel). The input is stored with plain personal data hashed or removed ({@link InputRedactor}), so
+     * that a replay can run it through the rules and mapping again ({@code direct:reingest}).
+     *
+     * @param input         the input event as read (its body is not changed)
+     * @param reason        why, e.g. {@code DeadLetterReason(VALIDATION, "pixel", "no pixel named 'x' …")},
+     *                      {@code forwarder/rule-failed}, {@code forwarder/unknown-pixel}; no personal data
+     * @param ruleId        the rule that rejected or failed, or null
+     * @param pixelName     the pixel the rule or input named, or null
+     * @param testEventCode the test_event_code the rule or input named, or null
+     * @return the written dead letter
+     * @throws UncheckedIOException  when the line cannot be written
+     * @throws IllegalStateException in Kafka mode, when the dead-letter topic did not acknowledge it
+     */
+    public DeadLetter writeInput(InboundEvent input, DeadLetterReason reason, String ruleId, String pixelName,
+            String testEventCode) {
+        DeadLetter d = toInputDeadLetter(input, reason, ruleId, pixelName, testEventCode);
+        writeAll(List.of(d));
+        return d;
+    }
+
+    /** @return an input dead letter stamped now with a new id (not yet written); see {@link #writeInput}. */
+    public DeadLetter toInputDeadLetter(InboundEvent input, DeadLetterReason reason, String ruleId, String pixelName,
+            String testEventCode) {
+        ObjectNode in = MAPPER.createObjectNode();
+        in.put("format", input.format().label());
+        in.put("index", input.index());
+        RequestContext c = input.context();
+        if (c != null) {
+            in.put("endpoint", c.endpoint());
+            in.put("request_id", c.requestId());
+            in.put("received_at", c.receivedAt());
+            in.put("client_ip", c.clientIp());
+            in.put("user_agent", c.userAgent());
+            in.put("ttp", c.ttpCookie());
+        }
+        in.set("body", MAPPER.valueToTree(redactor.redact(input.body())));
+        String code = pixelName == null ? null
+                : pixels.find(pixelName).map(Pixel::code).filter(x -> !x.isBlank()).orElse(null);
+        String tec = testEventCode == null || testEventCode.isBlank() ? null : testEventCode;
+        return new DeadLetter(UUID.randomUUID().toString(), Instant.now(), reason, 0, pixelName, code, tec, null,
+                ruleId, in);
+    }
+
+    /**
+     * Reads a stored input back (replay).
+     *
+     * @param input the {@code input} object of an input dead letter
+     * @return the input event, with its original format, index and request context
+     */
+    @SuppressWarnings("unchecked")
+    public static InboundEvent readInput(JsonNode input) {
+        InboundEvent.Format format = "plain".equals(input.path("format").asText()) ? InboundEvent.Format.PLAIN
+                : InboundEvent.Format.XDM;
+        RequestContext ctx = new RequestContext(text(input, "request_id"), text(input, "endpoint"),
+                text(input, "client_ip"), text(input, "user_agent"), text(input, "ttp"),
+                input.path("received_at").asLong(System.currentTimeMillis() / 1000));
+        Map<String, Object> body = MAPPER.convertValue(input.path("body"), Map.class);
+        return new InboundEvent(input.path("index").asInt(0), format, body, ctx);
+    }
+
+    private static String text(JsonNode n, String field) {
+        return n.hasNonNull(field) ? n.get(field).asText() : null;
+    }
 
     /**
      * For the ingest/validation stage: records an event rejected before delivery (attempts 0, reason source
@@ -125,7 +200,8 @@ public class DeadLetterStore {
      * @return a dead letter for the event, stamped now with a new id (not yet written)
      */
     public DeadLetter toDeadLetter(OutboundEvent event, DeadLetterReason reason, int attempts) {
-        String code = pixels.find(event.pixel()).map(Pixel::code).filter(c -> !c.isBlank()).orElse(null);
+        String code = event.pixel() == null ? null
+                : pixels.find(event.pixel()).map(Pixel::code).filter(c -> !c.isBlank()).orElse(null);
         String tec = event.testEventCode() == null || event.testEventCode().isBlank() ? null : event.testEventCode();
         return new DeadLetter(UUID.randomUUID().toString(), Instant.now(), reason, attempts, event.pixel(), code, tec,
                 event.event());
@@ -266,15 +342,34 @@ public class DeadLetterStore {
         replayed().addAll(ids);
     }
 
+    /**
+     * Discards dead letters: appends their ids to {@value #DISCARDED_FILE} (synced); they are neither listed nor
+     * replayed again. The lines themselves stay in the append-only files.
+     *
+     * @param ids dead-letter ids
+     */
+    public synchronized void markDiscarded(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder();
+        ids.forEach(id -> sb.append(id).append('\n'));
+        append(config.deadLetterDir().resolve(DISCARDED_FILE), sb.toString());
+        replayed().addAll(ids);
+    }
+
+    /** @return ids replayed or discarded (read once from both files, then kept up to date). */
     private Set<String> replayed() {
         if (replayed == null) {
             Set<String> s = new HashSet<>();
-            Path f = config.deadLetterDir().resolve(REPLAYED_FILE);
-            if (Files.exists(f)) {
-                try (Stream<String> lines = Files.lines(f, StandardCharsets.UTF_8)) {
-                    lines.map(String::trim).filter(l -> !l.isEmpty()).forEach(s::add);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot read " + f, e);
+            for (String name : List.of(REPLAYED_FILE, DISCARDED_FILE)) {
+                Path f = config.deadLetterDir().resolve(name);
+                if (Files.exists(f)) {
+                    try (Stream<String> lines = Files.lines(f, StandardCharsets.UTF_8)) {
+                        lines.map(String::trim).filter(l -> !l.isEmpty()).forEach(s::add);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot read " + f, e);
+                    }
                 }
             }
             replayed = s;

@@ -57,12 +57,16 @@ public class DeliveryConfig {
     String readTimeoutRaw;
 
     @Inject
-    @ConfigProperty(name = "forwarder.http.concurrency", defaultValue = "4")
+    @ConfigProperty(name = "forwarder.http.concurrency", defaultValue = "16")
     int httpConcurrency;
 
     @Inject
-    @ConfigProperty(name = "forwarder.send.queue-size", defaultValue = "10000")
-    int sendQueueSize;
+    @ConfigProperty(name = "forwarder.backlog.max-events", defaultValue = "50000")
+    int backlogMaxEvents;
+
+    @Inject
+    @ConfigProperty(name = "forwarder.tiktok.max-requests-per-second", defaultValue = "900")
+    double maxRequestsPerSecond;
 
     @Inject
     @ConfigProperty(name = "forwarder.retry.max-attempts", defaultValue = "8")
@@ -122,9 +126,13 @@ public class DeliveryConfig {
         if (retryMaxAttempts < 1) {
             throw new IllegalArgumentException("forwarder.retry.max-attempts must be at least 1, was " + retryMaxAttempts);
         }
-        if (httpConcurrency < 1 || sendQueueSize < 1 || dedupMaxEntries < 1) {
-            throw new IllegalArgumentException(
-                    "forwarder.http.concurrency, forwarder.send.queue-size and forwarder.dedup.max-entries must be positive");
+        if (httpConcurrency < 1 || backlogMaxEvents < 1 || dedupMaxEntries < 1) {
+            throw new IllegalArgumentException("forwarder.http.concurrency, forwarder.backlog.max-events and "
+                    + "forwarder.dedup.max-entries must be positive");
+        }
+        if (!(maxRequestsPerSecond >= 1)) {
+            throw new IllegalArgumentException("forwarder.tiktok.max-requests-per-second must be at least 1, was "
+                    + maxRequestsPerSecond);
         }
         batchMaxWait = positive("forwarder.batch.max-wait", batchMaxWaitRaw);
         connectTimeout = positive("forwarder.http.connect-timeout", connectTimeoutRaw);
@@ -183,14 +191,22 @@ public class DeliveryConfig {
         return readTimeout.toMillis();
     }
 
-    /** @return parallel HTTP senders ({@code forwarder.http.concurrency}). */
+    /** @return TikTok requests in flight at most, per process: the sender threads ({@code forwarder.http.concurrency}). */
     public int httpConcurrency() {
         return httpConcurrency;
     }
 
-    /** @return capacity, in batches, of the queue between the aggregator and the senders ({@code forwarder.send.queue-size}). */
-    public int sendQueueSize() {
-        return sendQueueSize;
+    /**
+     * @return events held in memory (accepted, not yet delivered or dead-lettered) from which ingest answers 503
+     *         and the Kafka consumer waits ({@code forwarder.backlog.max-events})
+     */
+    public int backlogMaxEvents() {
+        return backlogMaxEvents;
+    }
+
+    /** @return most TikTok requests per second per access token ({@code forwarder.tiktok.max-requests-per-second}; TikTok allows 1,000). */
+    public double maxRequestsPerSecond() {
+        return maxRequestsPerSecond;
     }
 
     /** @return HTTP attempts per batch before it is dead-lettered ({@code forwarder.retry.max-attempts}). */

@@ -19,6 +19,9 @@ import io.micrometer.core.instrument.search.Search;
  * <li>{@value #RETRIED} (tags {@code pixel}, {@code cause}) — events scheduled for another attempt (one count per event per retry)</li>
  * <li>{@value #REQUESTS} (tags {@code pixel}, {@code result} = TikTok code, {@code http_NNN}, {@code timeout} or {@code io_error}) — HTTP requests sent</li>
  * </ul>
+ * Gauges: {@value #BACKLOG} (events accepted, not yet terminal), {@value #IN_FLIGHT} (TikTok requests in flight),
+ * {@value #QUEUED_BATCHES} (completed batches waiting for a sender), {@value #RETRIES_WAITING} (events waiting for
+ * a retry or for their token's Retry-After pause).
  */
 @ApplicationScoped
 @Named("deliveryMetrics")
@@ -35,8 +38,33 @@ public class DeliveryMetrics {
     /** Counter name: HTTP requests sent to TikTok. */
     public static final String REQUESTS = "forwarder.delivery.requests";
 
+    /** Gauge name: events accepted and not yet delivered / dead-lettered. */
+    public static final String BACKLOG = "forwarder.delivery.backlog.events";
+    /** Gauge name: TikTok requests in flight. */
+    public static final String IN_FLIGHT = "forwarder.delivery.requests.in_flight";
+    /** Gauge name: completed batches waiting for a sender. */
+    public static final String QUEUED_BATCHES = "forwarder.delivery.batches.queued";
+    /** Gauge name: events waiting for a retry (or a Retry-After pause). */
+    public static final String RETRIES_WAITING = "forwarder.delivery.retries.waiting.events";
+
     @Inject
     MeterRegistry registry;
+
+    /**
+     * Registers a gauge (no tags).
+     *
+     * @param name  gauge name
+     * @param value read on each scrape
+     */
+    public void gauge(String name, java.util.function.Supplier<Number> value) {
+        io.micrometer.core.instrument.Gauge.builder(name, value).register(registry);
+    }
+
+    /** @return the current value of a gauge, or NaN when it does not exist (tests). */
+    public double gaugeValue(String name) {
+        io.micrometer.core.instrument.Gauge g = Search.in(registry).name(name).gauge();
+        return g == null ? Double.NaN : g.value();
+    }
 
     private Counter counter(String name, String... tags) {
         return Counter.builder(name).tags(tags).register(registry);

@@ -11,8 +11,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
-import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
 import io.github.ttforwarder.config.Pixel;
@@ -24,17 +22,20 @@ import io.github.ttforwarder.config.PixelRegistry;
  * <ul>
  * <li>delivered (0) / partial (20001, logged at WARN): counted, the pixel's token is marked working, the events
  *     are marked terminal for their Kafka poll and (Kafka mode) their dedup keys published ({@link DeliveredKeys});</li>
- * <li>retry: the same batch is scheduled again with {@link BackoffPolicy} delays (honouring Retry-After) until
+ * <li>retry: the same batch is scheduled again on the forwarder's own timer ({@link RetryScheduler}) with
+ *     {@link BackoffPolicy} delays (at least Retry-After; a Retry-After also pauses the batch's access token, so
+ *     its other batches wait too while other tokens keep flowing), counted and logged, until
  *     {@code forwarder.retry.max-attempts} attempts or {@code forwarder.retry.max-elapsed} ms, then dead-lettered
  *     ({@code retries-exhausted}, with the last answer);</li>
  * <li>40002: the events named by {@code Batch.N.} are dead-lettered with TikTok's message and the rest resent;
  *     without usable indexes the batch is split in halves recursively (a single event is dead-lettered);</li>
  * <li>40061: split in halves and resent;</li>
- * <li>token rejected (401xx but 40100): dead-lettered, readiness DOWN for the pixel ({@link TokenHealthCheck});</li>
+ * <li>token rejected (401xx but 40100): dead-lettered, wellness check DOWN for the pixel ({@link TokenHealthCheck});</li>
  * <li>anything else: dead-lettered without retry.</li>
  * </ul>
  * Failures are logged with TikTok's code, message and request_id — never the token.
- * Split and resend happen synchronously on the sender thread; retries go through {@link RetryScheduler}.
+ * Split halves and the rest of a 40002 batch are queued for the sender pool ({@link Delivery#dispatch}); retries go
+ * through {@link RetryScheduler}.
  */
 @ApplicationScoped
 @Named("deliveryOutcomeHandler")
@@ -55,7 +56,6 @@ public class DeliveryOutcomeHandler {
     DeadLetterRecorder deadLetters;
 
     @Inject
-    @Readiness
     TokenHealthCheck tokens;
 
     @Inject
@@ -68,7 +68,7 @@ public class DeliveryOutcomeHandler {
     PixelRegistry pixels;
 
     @Inject
-    ProducerTemplate producer;
+    Delivery delivery;
 
     @Inject
     DeliveredKeys deliveredKeys;
@@ -119,7 +119,7 @@ public class DeliveryOutcomeHandler {
             });
             LOG.errorf("LOST unless resent: cannot dead-letter %d event(s) for pixel %s (%s; dead-letter store: %s); "
                     + "event ids: %s", batch.size(), batch.pixel(), what, e.getMessage(),
-                    batch.items().stream().map(i -> i.event().eventName() + "/" + i.event().eventId()).toList());
+                    batch.items().stream().map(i -> i.eventName() + "/" + i.eventId()).toList());
         }
     }
 
@@ -175,6 +175,10 @@ public class DeliveryOutcomeHandler {
                             + "forwarder.retry.max-elapsed; last: " + last, o.requestId()));
             return;
         }
+        if (o.retryAfterMs() > 0) {
+            pixels.find(batch.pixel()).filter(p -> !p.dryRun())
+                    .ifPresent(p -> retries.pause(p.accessToken(), o.retryAfterMs()));
+        }
         metrics.retried(batch.pixel(), o.resultTag(), batch.size());
         LOG.warnf("Delivery of %d event(s) to pixel %s failed (%s, request_id %s); retry %d of %d in %d ms",
                 batch.size(), batch.pixel(), last, o.requestId(), batch.chainAttempts(), config.retryMaxAttempts() - 1,
@@ -227,7 +231,7 @@ public class DeliveryOutcomeHandler {
 
     private void resend(DeliveryBatch sub) {
         try {
-            producer.sendBody(DeliveryRoutes.SEND_BATCH, sub);
+            delivery.dispatch(sub);
         } catch (RuntimeException e) {
             Throwable c = e.getCause() == null ? e : e.getCause();
             deadLetters.deadLetter(sub, sub.items(), DeadLetterReason.forwarder("internal-error",

@@ -55,7 +55,7 @@ public class DryRunWriter {
         String code = pixels.find(batch.pixel()).map(Pixel::code).filter(c -> !c.isBlank()).orElse("no pixel code set");
         for (BatchItem item : batch.items()) {
             LOG.infof("Dry run (no access token): would send event %s event_id %s to pixel %s (%s)",
-                    item.event().eventName(), item.event().eventId() == null ? "(none)" : item.event().eventId(), batch.pixel(), code);
+                    item.eventName(), item.eventId() == null ? "(none)" : item.eventId(), batch.pixel(), code);
         }
         metrics.delivered(batch.pixel(), "dry_run", batch.size());
         deliveredKeys.delivered(batch.items());

@@ -9,11 +9,14 @@ import jakarta.inject.Named;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
-import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
+import io.smallrye.health.api.Wellness;
+
 /**
- * Readiness check {@value #NAME} (MicroProfile Health, {@code /q/health/ready}): DOWN while TikTok rejects
+ * Wellness check {@value #NAME} (SmallRye Health, {@code /q/health/well}; not part of readiness or liveness, so a
+ * rejected token never stops traffic INTO the forwarder — its events are dead-lettered and replayable once the
+ * token is replaced): DOWN while TikTok rejects
  * the access token of at least one pixel (TikTok Events API 2.0 codes 401xx other than 40100: token
  * expired, missing or invalid — permanent until the token is replaced). The response data lists each such
  * pixel name with TikTok's code; never the token.
@@ -21,7 +24,7 @@ import org.jboss.logging.Logger;
  * <p>Logs ONE error line per pixel when its token is first rejected (not one per request), and one info
  * line when a later request for that pixel succeeds again.
  */
-@Readiness
+@Wellness
 @ApplicationScoped
 @Named("tokenHealthCheck")
 public class TokenHealthCheck implements HealthCheck {

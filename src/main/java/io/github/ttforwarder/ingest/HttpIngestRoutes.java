@@ -6,9 +6,11 @@ import jakarta.inject.Inject;
 import org.apache.camel.builder.RouteBuilder;
 
 import io.github.ttforwarder.config.KafkaSettings;
+import io.github.ttforwarder.delivery.Delivery;
 import io.github.ttforwarder.ingest.IngestResponseWriter.Style;
 import io.github.ttforwarder.queue.QueueEnqueuer;
 import io.github.ttforwarder.queue.QueueUnavailableException;
+import io.github.ttforwarder.websdk.WebSdkEdge;
 
 /**
  * HTTP ingest (Camel platform-http): the Adobe Edge endpoints and the plain {@code /events} endpoint. Each
@@ -29,6 +31,10 @@ import io.github.ttforwarder.queue.QueueUnavailableException;
  * ({@link QueueEnqueuer}) and the request is answered once Kafka acknowledged all of them — {@code /events} and
  * {@code /ee/v2/collect} with 202 {@code {"requestId","received","queued","rejected","events"}}, the other
  * endpoints as above; 503 problem+json when Kafka did not acknowledge them.
+ *
+ * <p>Backpressure (embedded mode): while the delivery backlog is at {@code forwarder.backlog.max-events}
+ * ({@link Delivery#overloaded()}), a request is answered {@code 503} problem+json with {@code Retry-After} before
+ * its body is read; nothing of it is accepted.
  */
 @ApplicationScoped
 public class HttpIngestRoutes extends RouteBuilder {
@@ -43,6 +49,13 @@ public class HttpIngestRoutes extends RouteBuilder {
     KafkaSettings kafka;
     @Inject
     QueueEnqueuer enqueuer;
+    /** Web SDK first-party edge steps (identity, consent, cookies, requestId dedup, relay); no-ops for other paths. */
+    @Inject
+    WebSdkEdge webSdk;
+    @Inject
+    Delivery delivery;
+    @Inject
+    io.github.ttforwarder.security.IngestGuard guard;
 
     @Override
     public void configure() {
@@ -63,44 +76,66 @@ public class HttpIngestRoutes extends RouteBuilder {
             from("direct:ingest").routeId("ingest")
                     .onException(MalformedRequestException.class).handled(true)
                         .process(responses::malformed)
+                        .process(webSdk::answer)
                     .end()
                     .onException(QueueUnavailableException.class).handled(true)
                         .process(responses::unavailable)
+                        .process(webSdk::answer)
                     .end()
                     .onException(Exception.class).handled(true)
                         .process(responses::internalError)
+                        .process(webSdk::answer)
                     .end()
+                    .process(webSdk::capture)
                     .process(requestContext)
                     .process(bodyReader)
+                    .process(webSdk::gate)
                     .process(enqueuer).id("enqueue-to-kafka")
-                    .process(responses::respondQueued);
+                    .process(responses::respondQueued)
+                    .process(webSdk::answer);
             return;
         }
         from("direct:ingest").routeId("ingest")
                 .onException(MalformedRequestException.class).handled(true)
                     .process(responses::malformed)
+                    .process(webSdk::answer)
                 .end()
                 .onException(Exception.class).handled(true)
                     .process(responses::internalError)
+                    .process(webSdk::answer)
                 .end()
+                .process(webSdk::capture)
                 .process(requestContext)
+                .filter(exchange -> delivery.overloaded())
+                    // backpressure: the delivery backlog is at forwarder.backlog.max-events: 503 + Retry-After
+                    .setProperty(IngestResponseWriter.RETRY_AFTER, method(delivery, "retryAfterSeconds"))
+                    .process(responses::overloaded).id("refuse-overloaded")
+                    .stop()
+                .end()
                 .process(bodyReader)
+                .process(webSdk::gate)
                 .split(body())
                     .to("direct:offer-to-rules")
                 .end()
-                .process(responses::respond);
+                .process(responses::respond)
+                .process(webSdk::answer);
     }
 
     /** Web SDK calls that carry no events: answered as the Edge does, nothing is forwarded. */
     private void noEvents(String routeId, String path) {
         from("platform-http:" + path + "?httpMethodRestrict=POST").routeId(routeId)
+                .process(guard::browser)
                 .setProperty(IngestResponseWriter.STYLE, constant(Style.WEB_SDK))
+                .process(webSdk::capture)
                 .process(requestContext)
-                .process(responses::respond);
+                .process(responses::respond)
+                .process(webSdk::answer);
     }
 
     private void endpoint(String routeId, String path, Style style) {
+        boolean browser = style == Style.WEB_SDK || style == Style.BEACON;
         from("platform-http:" + path + "?httpMethodRestrict=POST").routeId(routeId)
+                .process(browser ? guard::browser : guard::server)
                 .setProperty(IngestResponseWriter.STYLE, constant(style))
                 .to("direct:ingest");
     }

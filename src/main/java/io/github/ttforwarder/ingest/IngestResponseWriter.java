@@ -72,9 +72,11 @@ public class IngestResponseWriter {
         int forwarded = 0;
         int unmatched = 0;
         int rejected = 0;
+        int deduplicated = 0;
         for (EventOutcome o : outcomes) {
             switch (o.getStatus()) {
                 case FORWARDED -> forwarded++;
+                case DEDUPLICATED -> deduplicated++;
                 case UNMATCHED -> unmatched++;
                 default -> rejected++;
             }
@@ -101,6 +103,9 @@ public class IngestResponseWriter {
                     body.put("forwarded", forwarded);
                     body.put("unmatched", unmatched);
                     body.put("rejected", rejected);
+                    if (deduplicated > 0) {
+                        body.put("deduplicated", deduplicated);
+                    }
                     body.put("events", outcomes);
                     json(m, 202, "application/json", body);
                 }
@@ -113,7 +118,7 @@ public class IngestResponseWriter {
                 } else {
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("requestId", ctx.requestId());
-                    body.put("handle", List.of());
+                    body.put("handle", exchange.getProperty(io.github.ttforwarder.websdk.WebSdkEdge.HANDLES, List.of(), List.class));
                     List<Map<String, Object>> warnings = new ArrayList<>();
                     for (EventOutcome o : outcomes) {
                         for (EventOutcome.Rejection r : o.getRejections()) {
@@ -183,6 +188,25 @@ public class IngestResponseWriter {
                 "the event queue (Kafka) did not acknowledge the events; send the request again", ctx));
     }
 
+    /**
+     * Embedded mode: answers {@code 503} problem+json with {@code Retry-After} (seconds, from property
+     * {@value #RETRY_AFTER}, default 1) when the delivery backlog is at its bound
+     * ({@code forwarder.backlog.max-events}); nothing of the request was accepted, the client sends it again.
+     */
+    public void overloaded(Exchange exchange) {
+        RequestContext ctx = exchange.getProperty(Headers.REQUEST_CONTEXT, RequestContext.class);
+        Integer retryAfter = exchange.getProperty(RETRY_AFTER, Integer.class);
+        Message m = exchange.getMessage();
+        m.getHeaders().clear();
+        m.setHeader("Retry-After", String.valueOf(retryAfter == null ? 1 : retryAfter));
+        json(m, 503, PROBLEM_JSON, problem(503, "Service Unavailable",
+                "the forwarder holds as many events as it may (forwarder.backlog.max-events) while TikTok catches up; "
+                        + "nothing of this request was accepted, send it again after Retry-After seconds", ctx));
+    }
+
+    /** Exchange property (Integer): the {@code Retry-After} seconds of a 503 answer. */
+    public static final String RETRY_AFTER = "ForwarderRetryAfter";
+
     /** Answers {@code 400} problem+json for a body that holds no events at all. */
     public void malformed(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
@@ -237,7 +261,13 @@ public class IngestResponseWriter {
         m.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         m.setHeader(Exchange.CONTENT_TYPE, contentType);
         try {
-            m.setBody(mapper.writeValueAsBytes(body));
+            byte[] bytes = mapper.writeValueAsBytes(body);
+            if (io.github.ttforwarder.security.PersonalData.contains(new String(bytes, java.nio.charset.StandardCharsets.UTF_8))) {
+                // never echo personal data, whichever field it came in; the ids the protocol echoes stay as sent
+                bytes = mapper.writeValueAsBytes(io.github.ttforwarder.security.PersonalData.maskJson(
+                        mapper.valueToTree(body), java.util.Set.of("event_id", "requestId")));
+            }
+            m.setBody(bytes);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("response not serialisable", e);
         }

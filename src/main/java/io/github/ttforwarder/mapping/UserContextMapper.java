@@ -275,7 +275,7 @@ public class UserContextMapper implements Processor {
     /**
      * @return the URL-decoded value of the first {@code name} query parameter of {@code url}, or null
      */
-    static String queryParameter(String url, String name) {
+    public static String queryParameter(String url, String name) {
         int q = url.indexOf('?');
         if (q < 0) {
             return null;

@@ -92,6 +92,10 @@ public class WebEventMapper implements Processor {
                     ? "missing: the rule must set the TikTok event name (header tiktok.event)"
                     : "missing: a plain event needs its TikTok event name");
         }
+        String personal = io.github.ttforwarder.security.PersonalData.kind(event);
+        if (personal != null) {
+            throw new EventRejectedException("event", "looks like " + personal + ": personal data is never sent as an event name");
+        }
         d.event().put("event", event);
 
         Object time = d.hasOverride("event_time") ? d.override("event_time")
@@ -128,8 +132,10 @@ public class WebEventMapper implements Processor {
         String pixel = d.hasOverride("pixel") ? Values.text(d.override("pixel"))
                 : xdm ? Values.text(d.data(), "tiktok", "pixel") : Values.text(src.get("pixel"));
         if (pixels.find(pixel).isEmpty()) {
-            throw new EventRejectedException("pixel", "no pixel named '" + pixel + "' is configured (tiktok.pixels."
-                    + pixel + ".code)");
+            String personalPixel = io.github.ttforwarder.security.PersonalData.kind(pixel);
+            throw new EventRejectedException("pixel", personalPixel != null
+                    ? "looks like " + personalPixel + ", not a pixel name; no such pixel is configured"
+                    : "no pixel named '" + pixel + "' is configured (tiktok.pixels." + pixel + ".code)");
         }
         d.pixel(pixel == null ? PixelRegistry.DEFAULT : pixel);
 

@@ -16,10 +16,13 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public final class EventOutcome {
 
-    /** {@code forwarded}: at least one TikTok event was handed to delivery; {@code rejected}: invalid input,
-     * nothing sent; {@code unmatched}: valid, but no rule fired (not an error). */
+    /** {@code forwarded}: at least one TikTok event was handed to delivery; {@code deduplicated}: every TikTok
+     * event made from it was dropped by local dedup (already delivered or in flight: see {@code deduplicated[]}
+     * for their event_ids); {@code rejected}: invalid input, nothing sent; {@code unmatched}: valid, but no rule
+     * fired (not an error). */
     public enum Status {
         @JsonProperty("forwarded") FORWARDED,
+        @JsonProperty("deduplicated") DEDUPLICATED,
         @JsonProperty("rejected") REJECTED,
         @JsonProperty("unmatched") UNMATCHED
     }
@@ -38,6 +41,7 @@ public final class EventOutcome {
 
     private final int index;
     private final List<Sent> sent = new ArrayList<>();
+    private final List<Sent> deduplicated = new ArrayList<>();
     private final List<Rejection> rejections = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private String eventType;
@@ -58,6 +62,9 @@ public final class EventOutcome {
         if (!sent.isEmpty()) {
             return Status.FORWARDED;
         }
+        if (!deduplicated.isEmpty() && rejections.isEmpty()) {
+            return Status.DEDUPLICATED;
+        }
         return rejections.isEmpty() ? Status.UNMATCHED : Status.REJECTED;
     }
 
@@ -74,6 +81,42 @@ public final class EventOutcome {
     /** @return the TikTok events produced. */
     public List<Sent> getSent() {
         return sent;
+    }
+
+    /** @return the TikTok events made from it that local dedup dropped (already delivered or in flight). */
+    public List<Sent> getDeduplicated() {
+        return deduplicated;
+    }
+
+    /**
+     * Delivery dropped one of the TikTok events made from this event as a duplicate: it moves from {@code sent}
+     * to {@code deduplicated}.
+     *
+     * @param eventId the TikTok event's event_id
+     * @param pixel   its pixel name
+     */
+    public synchronized void deduplicated(String eventId, String pixel) {
+        Sent s = take(eventId, pixel);
+        deduplicated.add(s != null ? s : new Sent(null, null, eventId, pixel));
+    }
+
+    /**
+     * Delivery did not take one of the TikTok events made from this event (e.g. a replay for a pixel that is
+     * still not configured): it leaves {@code sent} and becomes a rejection.
+     */
+    public synchronized void notSent(String eventId, String pixel, String field, String reason) {
+        Sent s = take(eventId, pixel);
+        rejections.add(new Rejection(s == null ? null : s.rule(), field, reason));
+    }
+
+    private Sent take(String eventId, String pixel) {
+        for (int i = sent.size() - 1; i >= 0; i--) {
+            Sent s = sent.get(i);
+            if (java.util.Objects.equals(s.eventId(), eventId) && java.util.Objects.equals(s.pixel(), pixel)) {
+                return sent.remove(i);
+            }
+        }
+        return null;
     }
 
     /** @return why the event (or one rule's TikTok event) was rejected. */

@@ -37,6 +37,8 @@ public final class Headers {
     public static final String OUTCOMES = "ForwarderOutcomes";
     /** Property: the TikTok event being built by the mapping processors. */
     public static final String DRAFT = "ForwarderDraft";
+    /** Property: the {@link InboundEvent} as read, before any rule (stored by input dead letters). */
+    public static final String INBOUND_EVENT = "ForwarderInboundEvent";
     /** Property: the id of the rule route that fired. */
     public static final String RULE_ID = "ForwarderRuleId";
 }

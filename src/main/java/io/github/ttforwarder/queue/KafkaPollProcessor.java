@@ -20,6 +20,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 
+import io.github.ttforwarder.config.KafkaSettings;
+import io.github.ttforwarder.delivery.Delivery;
 import io.github.ttforwarder.delivery.DeliveryConfig;
 import io.github.ttforwarder.delivery.DeliveryTracker;
 import io.github.ttforwarder.ingest.InboundBodyReader;
@@ -38,6 +40,8 @@ import io.github.ttforwarder.model.RequestContext;
  *     accepts from the ingest topic — and each event is sent through {@code direct:offer-to-rules} (rules,
  *     mapping, {@code direct:tiktok-deliver}) with one {@link DeliveryTracker} for the whole poll, so the poll's
  *     events share delivery batches. Unreadable records and rejected events are dead-lettered.</li>
+ * <li>Before a poll is processed, the consumer waits while the delivery backlog is at its bound
+ *     ({@code forwarder.backlog.max-events}, {@link Delivery#awaitCapacity}).</li>
  * <li>The tracker is sealed and awaited (at most {@code forwarder.retry.max-elapsed} + 60 s).</li>
  * <li>The last offset of each partition in the poll is committed synchronously.</li>
  * </ol>
@@ -64,6 +68,12 @@ public class KafkaPollProcessor {
 
     @Inject
     DeliveryConfig config;
+
+    @Inject
+    Delivery delivery;
+
+    @Inject
+    KafkaSettings kafka;
 
     private final ObjectReader queuedReader;
 
@@ -98,6 +108,9 @@ public class KafkaPollProcessor {
         if (records == null || records.isEmpty()) {
             return;
         }
+        // Backpressure: while the delivery backlog is at forwarder.backlog.max-events, this consumer does not go on
+        // (and so does not poll); at most half the max poll interval, so the group keeps its member.
+        delivery.awaitCapacity(kafka.maxPollIntervalMs() / 2);
         long start = System.currentTimeMillis();
         DeliveryTracker tracker = new DeliveryTracker();
         Map<Integer, Exchange> lastPerPartition = new LinkedHashMap<>();

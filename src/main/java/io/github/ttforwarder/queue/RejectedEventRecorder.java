@@ -10,23 +10,28 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.github.ttforwarder.config.PixelRegistry;
 import io.github.ttforwarder.delivery.DeadLetterReason;
 import io.github.ttforwarder.delivery.DeadLetterStore;
+import io.github.ttforwarder.delivery.Delivery;
 import io.github.ttforwarder.delivery.DeliveryTracker;
+import io.github.ttforwarder.delivery.ReplayContext;
 import io.github.ttforwarder.mapping.TikTokEventDraft;
 import io.github.ttforwarder.model.Headers;
+import io.github.ttforwarder.model.InboundEvent;
 import io.github.ttforwarder.model.OutboundEvent;
 
 /**
- * Every rejected event becomes a dead letter (reason source {@value DeadLetterReason#VALIDATION}, 0 attempts), so a
- * rejection is never only an answer the client may ignore: in the local file, and in Kafka mode (where no HTTP
- * client is told at all) on the dead-letter topic too, before the record's offset may be committed.
+ * Every rejected event becomes an <b>input</b> dead letter ({@link DeadLetterStore#writeInput}: the input event
+ * with personal data hashed or removed, the reason and the rule), so a rejection is never only an answer the
+ * client may ignore, and a replay can run the input through the rules and mapping again once the rule or the
+ * pixel is fixed. Reason source {@value DeadLetterReason#VALIDATION}; code = the rejected field, {@code rule-failed}
+ * (a rule's own steps failed) or {@code unknown-pixel} (the rule or input named a pixel that is not configured).
+ * In Kafka mode the line also goes to the dead-letter topic before the record's offset may be committed.
  *
- * <p>The dead letter's {@code event} is what the mapping had built when it stopped (the TikTok draft: personal
- * data already hashed, never plain text), or, when no draft exists (unreadable record, unknown shape, a rule
- * failed), {@code {"source":{"topic","partition","offset","index"}}} pointing at the record. Exchanges without a
- * {@link DeliveryTracker} come from HTTP ingest in embedded mode: their client gets the reason as well.
+ * <p>Never a pixel the input did not name: the letter's pixel is the one the rule or input named, or none.
+ * During a replay (exchange property {@value Delivery#REPLAY}) nothing is written: the problem is reported to the
+ * replay and the original letter stays replayable. Without the input event (a Kafka record that is no event at
+ * all) the letter points at the record ({@code {"source":{"record","index"}}}) and is not replayable.
  */
 @ApplicationScoped
 @Named("rejectedEventRecorder")
@@ -41,19 +46,36 @@ public class RejectedEventRecorder {
     DeadLetterStore store;
 
     /**
-     * Records a rejected TikTok event as a dead letter.
+     * Records a rejected event as an input dead letter (or, during a replay, reports it to the replay).
      *
-     * @param exchange the rule's exchange (property {@value Headers#DRAFT} may hold the draft)
-     * @param code     short code: the rejected field, or {@code rejected}
+     * @param exchange the rule's exchange (properties {@value Headers#INBOUND_EVENT}, {@value Headers#DRAFT},
+     *                 {@value Headers#RULE_ID} are used when present)
+     * @param code     short code: the rejected field, {@code rule-failed}, or {@code rejected}
      * @param message  why, without personal data
      * @throws IllegalStateException when the dead letter cannot be written (the poll is then not committed)
      */
     public void rejected(Exchange exchange, String code, String message) {
+        ReplayContext replay = exchange.getProperty(Delivery.REPLAY, ReplayContext.class);
+        if (replay != null) {
+            replay.problem(code + ": " + message);
+            return;
+        }
+        if ("pixel".equals(code)) {
+            code = "unknown-pixel";
+        }
         TikTokEventDraft draft = exchange.getProperty(Headers.DRAFT, TikTokEventDraft.class);
-        String pixel = draft == null || draft.pixel() == null ? PixelRegistry.DEFAULT : draft.pixel();
+        InboundEvent input = exchange.getProperty(Headers.INBOUND_EVENT, InboundEvent.class);
+        String rule = exchange.getProperty(Headers.RULE_ID, String.class);
+        String pixel = draft == null ? null : draft.pixel();
         String tec = draft == null ? null : draft.testEventCode();
-        ObjectNode event = draft == null ? sourceStub(exchange.getProperty(SOURCE, String.class), -1) : draft.event();
-        record(new OutboundEvent(pixel, tec, event), code, message);
+        DeadLetterReason reason = new DeadLetterReason(DeadLetterReason.VALIDATION, code, message, null);
+        if (input != null) {
+            store.writeInput(input, reason, rule, pixel, tec);
+        } else {
+            store.write(new OutboundEvent(pixel, tec, sourceStub(exchange.getProperty(SOURCE, String.class), -1)),
+                    reason, 0);
+        }
+        LOG.warnf("Dead-lettered a rejected event: %s: %s", code, message);
     }
 
     /**
@@ -65,11 +87,8 @@ public class RejectedEventRecorder {
      * @param message why, without personal data
      */
     public void unreadable(String source, int index, String code, String message) {
-        record(new OutboundEvent(PixelRegistry.DEFAULT, null, sourceStub(source, index)), code, message);
-    }
-
-    private void record(OutboundEvent event, String code, String message) {
-        store.write(event, new DeadLetterReason(DeadLetterReason.VALIDATION, code, message, null), 0);
+        store.write(new OutboundEvent(null, null, sourceStub(source, index)),
+                new DeadLetterReason(DeadLetterReason.VALIDATION, code, message, null), 0);
         LOG.warnf("Dead-lettered a rejected event: %s: %s", code, message);
     }
 

@@ -48,6 +48,7 @@ public class RuleInputPreparer implements Processor {
         exchange.setProperty(Headers.OUTCOME, outcome);
         exchange.setProperty(Headers.FORMAT, event.format());
         exchange.setProperty(Headers.REQUEST_CONTEXT, event.context());
+        exchange.setProperty(Headers.INBOUND_EVENT, event);
         Message m = exchange.getMessage();
         m.getHeaders().clear();
         m.setHeader(Headers.INPUT_FORMAT, event.format().label());

@@ -25,6 +25,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.github.ttforwarder.delivery.Delivery;
 import io.github.ttforwarder.delivery.DeliveryConfig;
 import io.github.ttforwarder.delivery.DeliveryTracker;
 import io.github.ttforwarder.ingest.InboundBodyReader;
@@ -45,6 +46,8 @@ import io.github.ttforwarder.queue.RejectedEventRecorder;
  * <li>It is read again and each event goes through {@code direct:offer-to-rules} (rules, mapping,
  *     {@code direct:tiktok-deliver}) — the entry the Kafka ingest topic uses — carrying one tracker for the
  *     message; rejected events are dead-lettered with source {@code <endpoint>/<message id>}.</li>
+ * <li>Before the second read the thread waits while the delivery backlog is at its bound
+ *     ({@code forwarder.backlog.max-events}), as the Kafka consumer does.</li>
  * <li>The tracker is sealed and awaited (at most {@code forwarder.retry.max-elapsed} + 60 s).</li>
  * </ol>
  *
@@ -65,6 +68,9 @@ public class BusMessageProcessor {
 
     @Inject
     DeliveryConfig config;
+
+    @Inject
+    Delivery delivery;
 
     private final MessageReader reader;
 
@@ -106,6 +112,9 @@ public class BusMessageProcessor {
                     check.ignoredColumns());
         }
 
+        // Backpressure, as the Kafka consumer: while the delivery backlog is at forwarder.backlog.max-events this
+        // consumer thread waits (at most a minute) before it adds the message's events.
+        delivery.awaitCapacity(60_000L);
         DeliveryTracker tracker = new DeliveryTracker();
         MessageReader.Result sent = reader.read(endpoint, content, ctx, event -> offer(event, tracker, source));
         tracker.seal();

@@ -74,6 +74,14 @@ class DeliveryTest {
     @ConfigProperty(name = "forwarder.dead-letter.dir")
     String deadLetterDir;
 
+    /** The management interface (health, /admin). */
+    @io.quarkus.test.common.http.TestHTTPResource(value = "/", management = true)
+    java.net.URL management;
+
+    private io.restassured.specification.RequestSpecification admin() {
+        return given().port(management.getPort());
+    }
+
     private void send(String pixel, String testEventCode, ObjectNode event) {
         producer.sendBody(DeliveryRoutes.DELIVER, new OutboundEvent(pixel, testEventCode, event));
     }
@@ -309,7 +317,7 @@ class DeliveryTest {
     }
 
     @Test
-    void revokedTokenDeadLettersTurnsReadinessDownAndLogsOnce() {
+    void revokedTokenDeadLettersTurnsWellnessDownKeepsReadinessUpAndLogsOnce() {
         tiktok.stubFor(post(urlEqualTo(TRACK_PATH)).withHeader("Access-Token", equalTo("token-revoked"))
                 .willReturn(okJson("{\"code\":40105,\"message\":\"Access token is invalid or has been revoked\","
                         + "\"request_id\":\"req-revoked\"}")));
@@ -353,8 +361,12 @@ class DeliveryTest {
         assertEquals(1, replaceLines, "one clear line, not one per request");
         assertTrue(logs.stream().map(this::text).noneMatch(m -> m.contains("token-revoked")), "token never logged");
 
-        given().when().get("/q/health/ready").then().statusCode(503);
-        JsonNode health = json(given().when().get("/q/health/ready").asString());
+        // a rejected token never makes the instance unready (traffic INTO the forwarder must go on): the token
+        // state is a wellness check
+        admin().when().get("/q/health/ready").then().statusCode(200);
+        admin().when().get("/q/health/live").then().statusCode(200);
+        admin().when().get("/q/health/well").then().statusCode(503);
+        JsonNode health = json(admin().when().get("/q/health/well").asString());
         JsonNode check = StreamSupport.stream(health.path("checks").spliterator(), false)
                 .filter(c -> TokenHealthCheck.NAME.equals(c.path("name").asText())).findFirst().orElseThrow();
         assertEquals("DOWN", check.path("status").asText());
@@ -410,7 +422,7 @@ class DeliveryTest {
         await("dead-lettered", WAIT, () -> deadLettered("replay") == 1);
         assertEquals(1, requests("replay").size(), "40001 is not retried");
 
-        JsonNode list = json(given().queryParam("pixel", "replay").when().get("/admin/dead-letters").then()
+        JsonNode list = json(admin().queryParam("pixel", "replay").when().get("/admin/dead-letters").then()
                 .statusCode(200).extract().asString());
         assertEquals(1, list.path("count").asInt());
         JsonNode d = list.path("dead_letters").get(0);
@@ -420,16 +432,22 @@ class DeliveryTest {
         assertEquals(1, d.path("attempts").asInt());
         assertEquals(TestSupport.norm(e), d.path("event"));
 
-        given().queryParam("from", "not-a-date").when().get("/admin/dead-letters").then().statusCode(400);
+        admin().queryParam("from", "not-a-date").when().get("/admin/dead-letters").then().statusCode(400);
 
         tiktok.stubFor(post(urlEqualTo(TRACK_PATH)).withHeader("Access-Token", equalTo("token-replay"))
                 .willReturn(okJson(OK)));
-        JsonNode dry = json(given().queryParam("pixel", "replay").queryParam("dry", "true").when()
+        JsonNode dry = json(admin().queryParam("pixel", "replay").queryParam("dry", "true").when()
                 .post("/admin/dead-letters/replay").then().statusCode(200).extract().asString());
-        assertEquals(json("{\"matched\":1,\"replayed\":0}"), dry);
-        JsonNode run = json(given().queryParam("pixel", "replay").queryParam("reason", "40001").when()
+        assertEquals(1, dry.path("matched").asInt());
+        assertEquals(0, dry.path("replayed").asInt());
+        JsonNode wouldSend = dry.path("dead_letters").get(0);
+        assertEquals("would-replay", wouldSend.path("result").asText());
+        assertEquals(json("[{\"pixel\":\"replay\",\"pixel_code\":\"PX_REPLAY\",\"event\":\"CompletePayment\",\"event_id\":\""
+                + e.get("event_id").asText() + "\",\"test_event_code\":\"TESTRP\"}]"), wouldSend.path("events"));
+        JsonNode run = json(admin().queryParam("pixel", "replay").queryParam("reason", "40001").when()
                 .post("/admin/dead-letters/replay").then().statusCode(200).extract().asString());
-        assertEquals(json("{\"matched\":1,\"replayed\":1}"), run);
+        assertEquals(1, run.path("matched").asInt());
+        assertEquals(1, run.path("replayed").asInt());
 
         await("replayed and delivered", WAIT, () -> delivered("replay") == 1);
         List<LoggedRequest> reqs = requests("replay");
@@ -438,10 +456,11 @@ class DeliveryTest {
         assertEquals("TESTRP", replayed.path("test_event_code").asText());
         assertEquals(TestSupport.norm(e), replayed.path("data").get(0), "same event, same event_id");
 
-        JsonNode again = json(given().queryParam("pixel", "replay").when().post("/admin/dead-letters/replay").then()
+        JsonNode again = json(admin().queryParam("pixel", "replay").when().post("/admin/dead-letters/replay").then()
                 .statusCode(200).extract().asString());
-        assertEquals(json("{\"matched\":0,\"replayed\":0}"), again);
-        assertEquals(0, json(given().queryParam("pixel", "replay").when().get("/admin/dead-letters").asString())
+        assertEquals(0, again.path("matched").asInt());
+        assertEquals(0, again.path("replayed").asInt());
+        assertEquals(0, json(admin().queryParam("pixel", "replay").when().get("/admin/dead-letters").asString())
                 .path("count").asInt());
     }
 }

@@ -33,13 +33,22 @@ public final class FlakyTikTok implements AutoCloseable {
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger throttled = new AtomicInteger();
 
-    /** @param throttleProbability share of requests answered 40100 (0..1) */
+    /** @param throttleProbability share of requests answered 40100 (0..1); latency 10–60 ms */
     public FlakyTikTok(double throttleProbability) {
-        server = new WireMockServer(options().dynamicPort().containerThreads(20).extensions(new ResponseDefinitionTransformerV2() {
+        this(throttleProbability, 10, 60);
+    }
+
+    /**
+     * @param throttleProbability share of requests answered 40100 (0..1)
+     * @param minLatencyMs        least answer latency, ms
+     * @param maxLatencyMs        most answer latency, ms (e.g. 100–600 like the real API)
+     */
+    public FlakyTikTok(double throttleProbability, int minLatencyMs, int maxLatencyMs) {
+        server = new WireMockServer(options().dynamicPort().containerThreads(64).extensions(new ResponseDefinitionTransformerV2() {
             @Override
             public ResponseDefinition transform(ServeEvent serveEvent) {
                 requests.incrementAndGet();
-                int delay = ThreadLocalRandom.current().nextInt(10, 60);
+                int delay = ThreadLocalRandom.current().nextInt(minLatencyMs, Math.max(minLatencyMs + 1, maxLatencyMs));
                 if (ThreadLocalRandom.current().nextDouble() < throttleProbability) {
                     throttled.incrementAndGet();
                     return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withFixedDelay(delay)

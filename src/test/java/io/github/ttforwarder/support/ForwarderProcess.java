@@ -29,8 +29,8 @@ public final class ForwarderProcess implements AutoCloseable {
 
     private final Path dir;
     private final int port;
+    private final int managementPort;
     private final Map<String, String> env;
-    private final int managementPort = KafkaBrokerProcess.freePort();
     private Process process;
     private int starts;
 
@@ -42,11 +42,21 @@ public final class ForwarderProcess implements AutoCloseable {
     public ForwarderProcess(Path dir, int port, Map<String, String> env) {
         this.dir = dir.toAbsolutePath();
         this.port = port;
+        this.managementPort = freePort();
         this.env = env;
     }
 
+    /** @return a free TCP port (for the management interface of this instance) */
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /**
-     * Starts the process and waits until {@code /q/health/live} answers 200.
+     * Starts the process and waits until {@code /q/health/live} (management interface, its own free port) answers 200.
      *
      * @return this
      * @throws IllegalStateException when it did not come up within 180 s
@@ -72,24 +82,21 @@ public final class ForwarderProcess implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("forwarder-" + (++starts) + ".log").toFile()));
             pb.environment().putAll(env);
             pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
-            // each instance its own management port (harmless while the management interface is off)
-            pb.environment().putIfAbsent("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
+            pb.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
             process = pb.start();
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(180); // a loaded 2-core CI machine needs it
             while (System.nanoTime() < end) {
                 if (!process.isAlive()) {
                     throw new IllegalStateException("the forwarder exited with " + process.exitValue() + "; see " + dir);
                 }
-                for (String base : List.of(baseUrl(), "http://127.0.0.1:" + managementPort)) {
-                    try {
-                        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/q/health/live"))
-                                .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                        if (r.statusCode() == 200) {
-                            return this;
-                        }
-                    } catch (IOException e) {
-                        // not up yet
+                try {
+                    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(managementUrl() + "/q/health/live"))
+                            .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() == 200) {
+                        return this;
                     }
+                } catch (IOException e) {
+                    // not up yet
                 }
                 Thread.sleep(200);
             }
@@ -136,6 +143,11 @@ public final class ForwarderProcess implements AutoCloseable {
     /** @return {@code http://127.0.0.1:<port>} */
     public String baseUrl() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** @return {@code http://127.0.0.1:<management port>} (health, /admin) */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
     }
 
     /** @return the working folder (logs are there) */
