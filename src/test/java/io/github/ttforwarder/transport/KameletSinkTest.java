@@ -31,7 +31,20 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @WithTestResource(TikTokFake.class)
+@WithTestResource(KameletSinkTest.IngestKey.class)
 class KameletSinkTest {
+
+    /** The forwarder requires an ingest key (issue 10's {@code forwarder.ingest.keys.<name>}): the Kamelet's apiKey. */
+    public static class IngestKey implements io.quarkus.test.common.QuarkusTestResourceLifecycleManager {
+        @Override
+        public java.util.Map<String, String> start() {
+            return java.util.Map.of("forwarder.ingest.keys.camel-apps", "kamelet-secret");
+        }
+
+        @Override
+        public void stop() {
+        }
+    }
 
     @TestHTTPResource("/")
     URL forwarder;
@@ -41,7 +54,7 @@ class KameletSinkTest {
         Properties p = new Properties();
         String url = forwarder.toString().replaceAll("/$", "");
         p.setProperty("forwarder.url", url);
-        p.setProperty("forwarder.api-key", "test-key");
+        p.setProperty("forwarder.api-key", "kamelet-secret");
         p.setProperty("orders.period", "100");
         p.setProperty("orders.count", "1");
         ctx.getPropertiesComponent().setInitialProperties(p);
@@ -62,6 +75,7 @@ class KameletSinkTest {
 
     @Test
     void theExampleRouteDeliversThroughTheForwarder() throws Exception {
+        TikTokFake.reset();
         try (CamelContext ctx = appContext(null)) {
             List<TikTokFake.Received> got = TikTokFake.await(r -> r.event().path("event_id").asText().startsWith("demo-"), 1,
                     Duration.ofSeconds(15));
@@ -75,7 +89,7 @@ class KameletSinkTest {
 
     @Test
     void anArrayWithPixelAndTestEventCodeAndAFailureWithTheProblemText() throws Exception {
-        try (CamelContext ctx = appContext("kamelet:tiktok-events-sink?forwarderUrl={{forwarder.url}}&apiKey=k"
+        try (CamelContext ctx = appContext("kamelet:tiktok-events-sink?forwarderUrl={{forwarder.url}}&apiKey={{forwarder.api-key}}"
                 + "&pixel=brand2&testEventCode=TEST123")) {
             ProducerTemplate producer = ctx.createProducerTemplate();
             Object answer = producer.requestBody("direct:send", "[{\"event\":\"Lead\",\"event_time\":1741945460,\"event_id\":\"km-1\"},"
@@ -92,6 +106,11 @@ class KameletSinkTest {
             String message = e.getCause().getMessage();
             assertTrue(message.startsWith("TikTok Event Forwarder answered 400: "), message);
             assertTrue(message.contains("body must be a JSON object or array, not a JSON string"), message);
+        }
+        try (CamelContext ctx = appContext("kamelet:tiktok-events-sink?forwarderUrl={{forwarder.url}}&apiKey=wrong-key")) {
+            CamelExecutionException e = assertThrows(CamelExecutionException.class, () -> ctx.createProducerTemplate()
+                    .requestBody("direct:send", "{\"event\":\"Lead\",\"event_time\":1741945460,\"event_id\":\"km-x\"}"));
+            assertTrue(e.getCause().getMessage().startsWith("TikTok Event Forwarder answered 401: "), e.getCause().getMessage());
         }
     }
 }
