@@ -56,6 +56,7 @@ public class DeliveryOutcomeHandler {
     DeadLetterRecorder deadLetters;
 
     @Inject
+    @io.smallrye.health.api.Wellness
     TokenHealthCheck tokens;
 
     @Inject
