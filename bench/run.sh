@@ -31,7 +31,8 @@ Usage: bench/run.sh [options]
                           default: the repo root
   --fake-impl vertx|jdk   fake TikTok server implementation (default vertx)
   --fake-threads N        fake TikTok event loops / pool threads (default 1)
-  --fake-latency-ms N     fake TikTok answers after N ms (default 0)
+  --fake-latency-ms N[,M] fake TikTok answers after N ms (default 0); a list (e.g. 0,300) runs every workload
+                          at each latency (fresh fake + forwarder each) and adds a side-by-side table with ratios
   --wait-quiet S          before each workload, wait up to S seconds for the rest of the machine to be
                           idle (< 0.15 core busy over 2 s); for shared machines (default 0: don't wait)
   --out FILE              report path (default bench/results/YYYY-MM-DD-<hostname>.md)
@@ -188,8 +189,11 @@ workload_args() {
   esac
 }
 
-start_fake "$FAKE_IMPL" "$FAKE_THREADS"
 RESULTS=()
+LATENCY_LIST=${FAKE_LATENCY//,/ }
+run_at_latency() { # latency ms; label suffix
+  FAKE_LATENCY=$1; local sfx=$2
+start_fake "$FAKE_IMPL" "$FAKE_THREADS"
 
 if [ $MODE = selftest ]; then
   TARGET="$FAKE_URL"; COUNT=ingest; TARGET_PID=$FAKE_PID
@@ -207,15 +211,15 @@ else
   FWD_ENV+=("${EXTRA_ENV[@]}")
   log "starting forwarder: (cd $FWD_DIR && java ${JVM_OPTS:-<no options>} -jar target/quarkus-app/quarkus-run.jar) on 127.0.0.1:$FWD_PORT"
   # shellcheck disable=SC2086
-  (cd "$FWD_DIR" && exec env "${FWD_ENV[@]}" java $JVM_OPTS -jar target/quarkus-app/quarkus-run.jar) > "$WORK/forwarder.log" 2>&1 &
+  (cd "$FWD_DIR" && exec env "${FWD_ENV[@]}" java $JVM_OPTS -jar target/quarkus-app/quarkus-run.jar) > "$WORK/forwarder$sfx.log" 2>&1 &
   FWD_PID=$!; PIDS+=("$FWD_PID")
   TARGET="http://127.0.0.1:$FWD_PORT"; COUNT=track; TARGET_PID=$FWD_PID
   # ready = the HTTP port answers (any status), bounded
   for i in $(seq 600); do
-    kill -0 "$FWD_PID" 2>/dev/null || { tail -40 "$WORK/forwarder.log"; log "forwarder exited during start-up"; exit 1; }
+    kill -0 "$FWD_PID" 2>/dev/null || { tail -40 "$WORK/forwarder$sfx.log"; log "forwarder exited during start-up"; exit 1; }
     if curl -s -o /dev/null --max-time 1 "$TARGET/" 2>/dev/null; then break; fi
     sleep 0.1
-    [ "$i" = 600 ] && { tail -40 "$WORK/forwarder.log"; log "forwarder did not open port $FWD_PORT within 60 s"; exit 1; }
+    [ "$i" = 600 ] && { tail -40 "$WORK/forwarder$sfx.log"; log "forwarder did not open port $FWD_PORT within 60 s"; exit 1; }
   done
   log "forwarder up (pid $FWD_PID) after ~$((i / 10)) s"
   # smoke: one plain event must reach the fake (proves live mode), bounded to 30 s
@@ -234,12 +238,20 @@ fi
 
 for w in ${WORKLOADS//,/ }; do
   # shellcheck disable=SC2046
-  loadgen "$w" $(workload_args "$w") --target "$TARGET" --fake "$FAKE_URL" --count "$COUNT" \
+  loadgen "$w$sfx" $(workload_args "$w") --target "$TARGET" --fake "$FAKE_URL" --count "$COUNT" \
     --pid "$TARGET_PID" --fake-pid "$FAKE_PID" --duration "$DURATION" --warmup "$WARMUP" \
     || log "workload $w failed (see $WORK/$w.log)"
-  RESULTS+=("$WORK/$w.json")
+  RESULTS+=("$WORK/$w$sfx.json")
   if [ $MODE = forwarder ] && ! kill -0 "$FWD_PID" 2>/dev/null; then log "forwarder died; see $WORK/forwarder.log"; break; fi
 done
+[ $MODE = forwarder ] && stop_pid "$FWD_PID"
+stop_pid "$FAKE_PID"
+}
+
+for lat in $LATENCY_LIST; do
+  if [ "$LATENCY_LIST" = "$lat" ]; then run_at_latency "$lat" ""; else run_at_latency "$lat" "@${lat}ms"; fi
+done
+FAKE_LATENCY=${LATENCY_LIST// /,}
 
 if [ $MODE = selftest ]; then
   OUT=${OUT:-$BENCH/results/$(date +%Y-%m-%d)-$HOST-selftest.md}
@@ -252,5 +264,20 @@ fi
 CONTEXT+=("per workload: ${WARMUP} s warm-up (not recorded), ${DURATION} s measured, then drained; fake TikTok: $FAKE_IMPL, $FAKE_THREADS thread(s), answer latency ${FAKE_LATENCY} ms; all processes share the $NPROC cores"
           "raw results and logs: bench/work/$STAMP/ (not committed)")
 java -cp "$GEN_JAR" bench.load.Report "$OUT" "$TITLE" "${CONTEXT[@]}" -- "${RESULTS[@]}" > /dev/null
+set -- $LATENCY_LIST
+if [ $# -gt 1 ]; then # side by side: the first latency against each other one
+  base=$1; shift
+  { echo; echo "## Fake TikTok latency ${base} ms vs $* ms (same run)"; echo
+    echo "| workload | latency ms | forwarded events/s | ratio to ${base} ms | TikTok req / 1,000 events | ingest p50 / p99 ms | errors (e.g. 503) | peak RSS MB |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    for w in ${WORKLOADS//,/ }; do
+      b="$WORK/$w@${base}ms.json"; [ -f "$b" ] || continue
+      bf=$(jq -r '.forwarded_events_per_s // 0' "$b")
+      for lat in "$base" "$@"; do
+        f="$WORK/$w@${lat}ms.json"; [ -f "$f" ] || continue
+        jq -r --arg w "$w" --arg lat "$lat" --argjson bf "$bf" '"| \($w) | \($lat) | \(.forwarded_events_per_s // 0 | floor) | \(if $bf > 0 then ((.forwarded_events_per_s // 0) / $bf * 100 | floor | tostring) + " %" else "n/a" end) | \(if (.forwarded_events // 0) > 0 then ((.forwarded_requests // 0) * 1000 / .forwarded_events * 100 | floor / 100) else "n/a" end) | \(.latency_ms.p50 // "n/a" | if type == "number" then (. * 10 | floor / 10) else . end) / \(.latency_ms.p99 // "n/a" | if type == "number" then (. * 10 | floor / 10) else . end) | \(.errors // 0) | \(.forwarder_peak_rss_mb // "n/a" | if type == "number" then floor else . end) |"' "$f"
+      done
+    done; } >> "$OUT"
+fi
 log "report: $OUT"
 cat "$OUT"

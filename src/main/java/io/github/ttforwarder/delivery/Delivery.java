@@ -198,7 +198,7 @@ public class Delivery {
             throw new IllegalStateException("cannot register the delivery stage's stop hook", e);
         }
         LOG.infof("Delivery: %d sender(s), batches of up to %d events / %d bytes / %d ms, backlog bound %d events, "
-                + "at most %d requests/s per access token", n, config.batchMaxEvents(), config.batchMaxBytes(),
+                + "at most %.0f requests/s per access token", n, config.batchMaxEvents(), config.batchMaxBytes(),
                 config.batchMaxWaitMs(), config.backlogMaxEvents(), config.maxRequestsPerSecond());
     }
 

@@ -113,11 +113,7 @@ public class DeliveryOutcomeHandler {
         try {
             deadLetters.deadLetter(batch, batch.items(), DeadLetterReason.forwarder("internal-error", what, null));
         } catch (RuntimeException e) {
-            batch.items().forEach(i -> {
-                if (i.tracked()) {
-                    i.ticket().abandon("cannot dead-letter: " + e.getMessage());
-                }
-            });
+            batch.items().forEach(i -> i.abandon("cannot dead-letter: " + e.getMessage()));
             LOG.errorf("LOST unless resent: cannot dead-letter %d event(s) for pixel %s (%s; dead-letter store: %s); "
                     + "event ids: %s", batch.size(), batch.pixel(), what, e.getMessage(),
                     batch.items().stream().map(i -> i.eventName() + "/" + i.eventId()).toList());

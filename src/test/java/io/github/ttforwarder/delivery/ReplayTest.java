@@ -75,6 +75,14 @@ class ReplayTest {
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
+    /** @return the one event with this id that TikTok received (waits up to 60 s: the machine may be slow). */
+    private static TikTokFake.Received received(String eventId) {
+        List<TikTokFake.Received> found = TikTokFake.await(r -> eventId.equals(r.event().path("event_id").asText()), 1,
+                Duration.ofSeconds(60));
+        assertEquals(1, found.size(), "exactly one TikTok event with event_id " + eventId);
+        return found.get(0);
+    }
+
     private static long eventsWithId(String eventId) {
         return TikTokFake.events().stream().filter(e -> eventId.equals(e.event().path("event_id").asText())).count();
     }
@@ -141,7 +149,7 @@ class ReplayTest {
         JsonNode run = json(admin().queryParam("reason", "brand3").post("/admin/dead-letters/replay")
                 .then().statusCode(200).extract().asString());
         assertEquals(1, run.path("replayed").asInt(), run.toString());
-        TikTokFake.Received got = TikTokFake.byEventId("rp-brand3-1");
+        TikTokFake.Received got = received("rp-brand3-1");
         assertEquals("brand3-token", got.accessToken());
         assertEquals("BRAND3PIXEL", got.envelope().path("event_source_id").asText());
         assertEquals(email, got.event().path("user").path("email").asText(), "already-hashed data passes unchanged");
@@ -165,12 +173,27 @@ class ReplayTest {
                 .then().statusCode(200).extract().asString());
         assertEquals(1, run.path("replayed").asInt(), run.toString());
         assertEquals(1, run.path("skipped").asInt(), "the legacy letter holds no input: not replayable");
-        TikTokFake.Received got = TikTokFake.byEventId("rp-rulefail-1");
+        TikTokFake.Received got = received("rp-rulefail-1");
         assertEquals("AddToCart", got.event().path("event").asText());
         assertEquals(1741945461L, got.event().path("event_time").asLong());
         assertEquals(sha256("bob@example.com"), got.event().path("user").path("email").asText());
         assertEquals("203.0.113.10", got.event().path("user").path("ip").asText(), "the request context is kept");
         await("legacy letter never sent", Duration.ofMillis(500), () -> true);
         assertEquals(0, eventsWithId("rp-legacy-1"), "never sent to the default pixel");
+    }
+
+    @Test
+    void aLocallyDeduplicatedEventIsAnsweredDeduplicatedNotForwarded() {
+        String body = "{\"event\":\"Purchase\",\"event_time\":1741945460,\"event_id\":\"dd-twice-1\"}";
+        given().contentType("application/json").body(body).post("/events").then().statusCode(202)
+                .body("forwarded", org.hamcrest.Matchers.equalTo(1))
+                .body("events[0].status", org.hamcrest.Matchers.equalTo("forwarded"));
+        given().contentType("application/json").body(body).post("/events").then().statusCode(202)
+                .body("forwarded", org.hamcrest.Matchers.equalTo(0))
+                .body("deduplicated", org.hamcrest.Matchers.equalTo(1))
+                .body("events[0].status", org.hamcrest.Matchers.equalTo("deduplicated"))
+                .body("events[0].deduplicated[0].event_id", org.hamcrest.Matchers.equalTo("dd-twice-1"))
+                .body("events[0].sent", org.hamcrest.Matchers.nullValue());
+        received("dd-twice-1"); // exactly one reached TikTok
     }
 }

@@ -53,6 +53,9 @@ public class TikTokFakeResource implements QuarkusTestResourceLifecycleManager {
         }
         cfg.put("forwarder.batch.max-wait", "200ms");
         cfg.put("forwarder.http.read-timeout", READ_TIMEOUT_MS + "ms");
+        // these tests are about answers, not throughput: the 4 senders they were written with (FieldDeliveryTest
+        // covers concurrency), so a loaded machine does not turn their 2 s read timeout into retries
+        cfg.put("forwarder.http.concurrency", "4");
         cfg.put("forwarder.http.connect-timeout", "1s");
         cfg.put("forwarder.retry.initial-delay", "20ms");
         cfg.put("forwarder.retry.max-delay", "200ms");

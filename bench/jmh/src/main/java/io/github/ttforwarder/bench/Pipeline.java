@@ -53,7 +53,7 @@ import io.vertx.core.net.SocketAddress;
  *   → direct:ingest  RequestContextExtractor → InboundBodyReader → split → direct:offer-to-rules → IngestResponseWriter
  * direct:offer-to-rules  (RuleDispatchRoutes: RuleInputPreparer, recipient list over the tiktok-rules group)
  *   → rule routes from routes/*.yaml, routes/*.xml → direct:tiktok-event (TikTokEventRoutes: mappers, hashing, validator)
- *   → direct:tiktok-deliver  STUB: serialises the OutboundEvent's data[] item with Jackson (as DeliveryIntake does)
+ *   → direct:tiktok-deliver  STUB: serialises the OutboundEvent's data[] item with Jackson (as Delivery.submit does)
  *                            and counts it; no dedup, no aggregator, no HTTP
  * </pre>
  */
@@ -62,7 +62,7 @@ public final class Pipeline implements AutoCloseable {
     public static final String COLLECT = "direct:bench-collect";
     public static final String EVENTS = "direct:bench-events";
 
-    /** DeliveryIntake serialises each item with its own plain ObjectMapper; so does the stub. */
+    /** Delivery.submit serialises each item with its own plain ObjectMapper; so does the stub. */
     private static final ObjectMapper DELIVERY_MAPPER = new ObjectMapper();
 
     final DefaultCamelContext camel;
