@@ -124,6 +124,9 @@ final class MessageReader {
             throws IOException {
         Result result = new Result();
         try (InputStream in = skipBom(source.open())) {
+            if (in.available() == 0 && isEmpty(in)) {
+                return result; // an empty message holds no events
+            }
             switch (endpoint.format()) {
                 case CSV -> readCsv(endpoint, in, context, sink, result);
                 case NDJSON -> readLines(endpoint.charset(), in, context, sink, result);
@@ -349,9 +352,19 @@ final class MessageReader {
         return charset.equals(StandardCharsets.UTF_8) ? bytes : new String(bytes, charset).getBytes(StandardCharsets.UTF_8);
     }
 
+    private static boolean isEmpty(InputStream in) throws IOException {
+        PushbackInputStream p = (PushbackInputStream) in;
+        int b = p.read();
+        if (b < 0) {
+            return true;
+        }
+        p.unread(b);
+        return false;
+    }
+
     /** Skips a UTF-8 byte order mark. */
-    private static InputStream skipBom(InputStream in) throws IOException {
-        PushbackInputStream p = new PushbackInputStream(in, 3);
+    private static PushbackInputStream skipBom(InputStream in) throws IOException {
+        PushbackInputStream p = new PushbackInputStream(in, 4);
         byte[] b = new byte[3];
         int n = p.readNBytes(b, 0, 3);
         if (!(n == 3 && (b[0] & 0xff) == 0xEF && (b[1] & 0xff) == 0xBB && (b[2] & 0xff) == 0xBF) && n > 0) {
