@@ -17,7 +17,7 @@ import org.apache.qpid.jms.JmsConnectionFactory;
 /**
  * A real ActiveMQ Artemis broker (2.44, from Maven artifacts, no Docker) embedded in the test JVM, speaking AMQP 1.0
  * and Core on one free loopback port; persistence off (only the forwarder is killed in the tests, never the
- * broker). Queues are created on first use; a message is redelivered at most 10 times, then moved to {@code DLQ}.
+ * broker). Queues are created on first use; a message is redelivered at most 10 times, then moved to the queue {@code DLQ.<queue>} on address {@code DLQ}.
  * The tests send with Qpid JMS, the client the forwarder uses.
  */
 public final class ArtemisBroker implements AutoCloseable {

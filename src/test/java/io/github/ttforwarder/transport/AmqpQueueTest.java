@@ -65,7 +65,7 @@ class AmqpQueueTest {
     @Test
     void anUnreadableMessageIsRolledBackUntilTheBrokersDlq() throws Exception {
         Broker.broker.send(QUEUE, List.of("{\"event\":\"Lead\",\"event_id\":\"q-bad-1\"}\n{\"event\": oops}"));
-        awaitCount("DLQ", 1);
+        awaitCount("DLQ." + QUEUE, 1); // autoCreateDeadLetterResources: queue DLQ.<queue> on address DLQ
         assertEquals(0, Broker.broker.messageCount(QUEUE));
         assertEquals(List.of(), TikTokFake.await(r -> r.event().path("event_id").asText().startsWith("q-bad"), 1,
                 Duration.ofMillis(500)), "nothing of an unreadable message is sent");
