@@ -214,11 +214,6 @@ public class WebEventMapper implements Processor {
      *                                request was received
      */
     private void checkWindow(long seconds, long receivedAt, String field) {
-        if (seconds < SANE_MIN || seconds > SANE_MAX) {
-            // whatever the window: 1e9..4e9 s is 2001-09-09..2096-10-02; outside it is no Unix time in seconds
-            throw new EventRejectedException(field, "not a Unix time in seconds between 2001-09-09 and 2096-10-02 "
-                    + "(1000000000..4000000000)");
-        }
         if (seconds < receivedAt - maxAgeSeconds) {
             throw new EventRejectedException(field, "more than " + maxAgeText + " before the time received "
                     + "(forwarder.event-time.max-age); TikTok would refuse it");
@@ -226,6 +221,12 @@ public class WebEventMapper implements Processor {
         if (seconds > receivedAt + maxFutureSkewSeconds) {
             throw new EventRejectedException(field, "more than " + maxFutureSkewText + " after the time received "
                     + "(forwarder.event-time.max-future-skew): a clock or unit mistake");
+        }
+        // only reached with a widened window: outside 1e9..4e9 s there is no Unix time in seconds TikTok takes
+        if (seconds < SANE_MIN || seconds > SANE_MAX) {
+            // whatever the window: 1e9..4e9 s is 2001-09-09..2096-10-02; outside it is no Unix time in seconds
+            throw new EventRejectedException(field, "not a Unix time in seconds between 2001-09-09 and 2096-10-02 "
+                    + "(1000000000..4000000000)");
         }
     }
 

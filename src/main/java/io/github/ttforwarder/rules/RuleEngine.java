@@ -213,9 +213,6 @@ public class RuleEngine implements Processor {
         }
         LOG.warnf("Rule %s%s failed on event %d of request %s: %s", rule.id(), where, event.index(),
                 event.context() == null ? null : event.context().requestId(), why);
-        if (LOG.isDebugEnabled()) {
-            LOG.debugf(e, "Rule %s failed", rule.id());
-        }
         try {
             work.setProperty(Headers.RULE_ID, rule.id());
             // an input dead letter: the event (personal data hashed) and the rule, replayable once the rule is fixed

@@ -232,7 +232,7 @@ class InputContractTest {
 
         r = post("/events", "{\"event\":\"Purchase\",\"event_time\":" + NOW + ",\"event_id\":{\"id\":1},"
                 + "\"user\":{\"email\":12345,\"phone\":14155550123,\"external_id\":[\"u-1\",true],\"zip_code\":94107,\"ip\":{}},"
-                + "\"properties\":{\"contents\":[\"sku-1\",{\"content_id\":1077218,\"content_name\":7,\"price\":1e400,\"quantity\":1e400}]}}");
+                + "\"properties\":{\"contents\":[\"sku-1\",{\"content_id\":9077218,\"content_name\":7,\"price\":1e400,\"quantity\":1e400}]}}");
         assertEquals(202, r.statusCode(), r.asString());
         JsonNode o = json(r).path("events").get(0);
         assertEquals("[\"event_id: must be a string (or a whole number), not a JSON object, left out\","
@@ -246,14 +246,14 @@ class InputContractTest {
                 + "\"properties.contents.1.price: must be a number from 0 to 1000000000000, left out\"]", o.path("warnings").toString());
         assertEquals("forwarded", o.path("status").asText());
         List<TikTokFake.Received> got = TikTokFake.await(
-                x -> x.event().path("properties").path("contents").path(0).path("content_id").asText().equals("1077218"), 1,
+                x -> x.event().path("properties").path("contents").path(0).path("content_id").asText().equals("9077218"), 1,
                 Duration.ofSeconds(5));
         assertEquals(1, got.size());
         // phone as a whole number: its digits (lossless); external_id: the string element only
         assertEquals("{\"event\":\"Purchase\",\"event_time\":" + NOW + ",\"user\":{"
                 + "\"phone\":\"36a2cef4ff9bf7a1abd2a93359136b870393be4106e6c5d19b72ff564f9deca4\","
                 + "\"external_id\":\"" + sha256("u-1") + "\",\"user_agent\":\"InputContract/1.0\"},"
-                + "\"properties\":{\"contents\":[{\"content_id\":\"1077218\"}],\"content_type\":\"product\"}}", got.get(0).event().toString());
+                + "\"properties\":{\"contents\":[{\"content_id\":\"9077218\"}],\"content_type\":\"product\"}}", got.get(0).event().toString());
     }
 
     @Test

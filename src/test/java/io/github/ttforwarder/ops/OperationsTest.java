@@ -47,7 +47,7 @@ class OperationsTest {
     }
 
     private static String event(String id, String pixel, boolean email) {
-        return "{\"event\":\"Purchase\",\"event_time\":1741945460,\"event_id\":\"" + id + "\""
+        return "{\"event\":\"Purchase\",\"event_time\":" + java.time.Instant.now().getEpochSecond() + ",\"event_id\":\"" + id + "\""
                 + (pixel == null ? "" : ",\"pixel\":\"" + pixel + "\"")
                 + ",\"user\":{" + (email ? "\"email\":\"jane@example.com\"," : "")
                 + "\"ip\":\"203.0.113.7\",\"user_agent\":\"Mozilla/5.0 (X11)\"}}";
