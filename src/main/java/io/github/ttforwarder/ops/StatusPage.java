@@ -13,7 +13,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.Route;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
@@ -52,6 +51,8 @@ public class StatusPage {
     PixelRegistry pixels;
     @Inject
     CamelContext camel;
+    @Inject
+    RuleRegistry ruleRegistry;
     @Inject
     @io.smallrye.health.api.Wellness
     TokenHealthCheck tokens;
@@ -160,12 +161,10 @@ public class StatusPage {
 
         Map<String, Double> hits = metrics.countBy(ForwarderMetrics.FORWARDED, "rule");
         ArrayNode rules = root.putArray("rules");
-        for (Route r : camel.getRoutes()) {
-            if (RuleRegistry.GROUP.equals(r.getGroup())) {
-                String file = r.getSourceResource() != null ? r.getSourceResource().getLocation() : r.getSourceLocationShort();
-                rules.addObject().put("id", r.getRouteId()).put("file", file == null ? "" : file)
-                        .put("hits", hits.getOrDefault(r.getRouteId(), 0.0).longValue());
-            }
+        for (RuleRegistry.Rule r : ruleRegistry.rules()) {
+            rules.addObject().put("id", r.id()).put("file", r.file() == null ? "" : r.file())
+                    .put("event", r.event() == null ? "" : r.event()).put("mode", r.mode())
+                    .put("hits", hits.getOrDefault(r.id(), 0.0).longValue());
         }
         root.put("rule_errors", (long) metrics.count(ForwarderMetrics.RULE_ERRORS, "kind", "rule_failed"));
 
