@@ -181,7 +181,8 @@ class KafkaKillNineIT {
         Set<String> ids = new HashSet<>();
         for (String v : TopicReader.readAll(broker.bootstrapServers(), "tiktok-forwarder-dead-letters")) {
             JsonNode n = JSON.readTree(v);
-            String id = n.path("event").path("event_id").asText(null);
+            // output letters carry the TikTok event; input letters (unknown pixel, validation) the input event
+            String id = n.path("event").path("event_id").asText(n.path("input").path("event_id").asText(null));
             if (id != null) {
                 ids.add(id);
             }
