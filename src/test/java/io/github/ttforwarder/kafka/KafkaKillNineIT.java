@@ -182,7 +182,7 @@ class KafkaKillNineIT {
         for (String v : TopicReader.readAll(broker.bootstrapServers(), "tiktok-forwarder-dead-letters")) {
             JsonNode n = JSON.readTree(v);
             // output letters carry the TikTok event; input letters (unknown pixel, validation) the input event
-            String id = n.path("event").path("event_id").asText(n.path("input").path("event_id").asText(null));
+            String id = n.path("event").path("event_id").asText(n.path("input").path("body").path("event_id").asText(null));
             if (id != null) {
                 ids.add(id);
             }
