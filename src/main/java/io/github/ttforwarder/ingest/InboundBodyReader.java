@@ -235,6 +235,9 @@ public class InboundBodyReader implements Processor {
             throw new MalformedRequestException("body is not valid JSON" + at(e.getLocation()));
         } catch (IOException e) {
             throw new MalformedRequestException("body could not be read");
+        } catch (NumberFormatException e) {
+            // e.g. 1e99999999999999: a number literal no decimal can hold (found by IngestFuzzTest)
+            throw new MalformedRequestException("body holds a number that cannot be read (exponent or digits out of range)");
         }
         return roots;
     }
