@@ -18,7 +18,6 @@ import jakarta.inject.Named;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.CamelEvent.CamelContextStartedEvent;
-import org.apache.camel.support.RouteWatcherReloadStrategy;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.github.ttforwarder.config.Pixel;
@@ -111,6 +110,10 @@ public class ForwarderMetrics {
     MeterRegistry registry;
     @Inject
     PixelRegistry pixels;
+    @Inject
+    io.github.ttforwarder.rules.RuleFiles ruleFiles;
+    @Inject
+    RuleRegistry ruleRegistry;
     @Inject
     CamelContext camel;
     @Inject
@@ -347,20 +350,16 @@ public class ForwarderMetrics {
             Gauge.builder(TOKEN_REJECTED, tokens, t -> t.rejectedPixels().containsKey(p.name()) ? 1 : 0)
                     .description("1 while TikTok rejects the pixel's access token").tag("pixel", p.name()).register(registry);
         }
-        FunctionCounter.builder(RULE_RELOADS, this, m -> m.reloadStrategy() == null ? 0 : m.reloadStrategy().getReloadCounter())
-                .description("rule file reloads").register(registry);
-        FunctionCounter.builder(RULE_ERRORS, this, m -> m.reloadStrategy() == null ? 0 : m.reloadStrategy().getFailedCounter())
+        FunctionCounter.builder(RULE_RELOADS, ruleFiles, f -> f.loadedCount())
+                .description("rule files loaded (at start and on live reload)").register(registry);
+        FunctionCounter.builder(RULE_ERRORS, ruleFiles, f -> f.refusedCount())
                 .description("rule errors: failed rule file reloads (kind=reload), rules whose steps threw (kind=rule_failed)")
                 .tag("kind", "reload").register(registry);
         counter(RULE_ERRORS, "kind", "rule_failed");
-        Gauge.builder(RULES_ACTIVE, camel, c -> c.getRoutes().stream()
-                        .filter(r -> RuleRegistry.GROUP.equals(r.getGroup())).count())
+        Gauge.builder(RULES_ACTIVE, ruleRegistry, r -> r.rules().size())
                 .description("forwarding rules loaded").register(registry);
     }
 
-    private RouteWatcherReloadStrategy reloadStrategy() {
-        return camel.hasService(RouteWatcherReloadStrategy.class);
-    }
 
     private void registerMatchGauges(String pixel, String event) {
         if (matchGauges.putIfAbsent(pixel + '\n' + event, Boolean.TRUE) != null) {

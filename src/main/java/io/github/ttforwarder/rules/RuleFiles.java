@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -69,6 +70,20 @@ public class RuleFiles {
     CamelContext camel;
     @Inject
     RuleRegistry registry;
+
+    /** Rule files loaded (at start and on reload) and refused, for the metrics. */
+    private final AtomicLong loaded = new AtomicLong();
+    private final AtomicLong refusedFiles = new AtomicLong();
+
+    /** @return rule files loaded so far (start and live reloads) */
+    public long loadedCount() {
+        return loaded.get();
+    }
+
+    /** @return rule files refused so far (syntax or check errors, routes that could not start) */
+    public long refusedCount() {
+        return refusedFiles.get();
+    }
 
     /** What is known of one file. */
     private record FileState(String text, List<String> routeIds, List<RuleProblem> problems, boolean refused) {
@@ -180,6 +195,7 @@ public class RuleFiles {
             }
         }
         if (refused) {
+            refusedFiles.incrementAndGet();
             LOG.errorf("Rules: %s refused; %s", name, old != null && !old.routeIds.isEmpty()
                     ? "its previous version stays active (" + String.join(", ", old.routeIds) + ")" : "none of its rules are active");
             files.put(name, new FileState(text, old == null ? List.of() : old.routeIds, problems, true));
@@ -205,10 +221,12 @@ public class RuleFiles {
             }
             model().addRouteDefinitions(parsed.routes);
             LOG.infof("Rules: %s loaded (%s)", name, String.join(", ", ids));
+            loaded.incrementAndGet();
             files.put(name, new FileState(text, ids, problems, false));
         } catch (Exception e) {
             problems.add(new RuleProblem(name, 0, true, "could not start: " + RuleEngine.describe(e), null));
             LOG.errorf("%s:0: error: could not start its routes: %s", name, RuleEngine.describe(e));
+            refusedFiles.incrementAndGet();
             removeIds(ids);
             files.put(name, new FileState(text, List.of(), problems, true));
         }
