@@ -30,6 +30,7 @@ import org.apache.camel.Processor;
 import io.github.ttforwarder.model.EventOutcome;
 import io.github.ttforwarder.model.Headers;
 import io.github.ttforwarder.model.InboundEvent;
+import io.github.ttforwarder.model.Values;
 import io.github.ttforwarder.model.InboundEvent.Format;
 import io.github.ttforwarder.model.RequestContext;
 
@@ -172,7 +173,7 @@ public class InboundBodyReader implements Processor {
             } else if (root instanceof Map<?, ?>) {
                 elements.add(root);
             } else {
-                throw new MalformedRequestException("body must be a JSON object or array, not a JSON " + kind(root)
+                throw new MalformedRequestException("body must be a JSON object or array, not a JSON " + Values.jsonKind(root)
                         + (roots.size() > 1 ? " (value " + (roots.indexOf(root) + 1) + " of the sequence)" : ""));
             }
         }
@@ -186,7 +187,7 @@ public class InboundBodyReader implements Processor {
         for (int i = 0; i < elements.size(); i++) {
             Object element = elements.get(i);
             if (!(element instanceof Map<?, ?>)) {
-                rejected.add(reject(i, "events[" + i + "]", "must be a JSON object, not a JSON " + kind(element)));
+                rejected.add(reject(i, "events[" + i + "]", "must be a JSON object, not a JSON " + Values.jsonKind(element)));
                 continue;
             }
             InboundEvent event = readOne(i, asMap(element), context);
@@ -413,22 +414,4 @@ public class InboundBodyReader implements Processor {
         return (Map<String, Object>) o;
     }
 
-    private static String kind(Object o) {
-        if (o == null) {
-            return "null";
-        }
-        if (o instanceof String) {
-            return "string";
-        }
-        if (o instanceof Number) {
-            return "number";
-        }
-        if (o instanceof Boolean) {
-            return "boolean";
-        }
-        if (o instanceof List) {
-            return "array";
-        }
-        return "object";
-    }
 }

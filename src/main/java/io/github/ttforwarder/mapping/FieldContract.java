@@ -36,19 +36,7 @@ public final class FieldContract {
 
     /** The JSON type of a parsed value, for reasons: {@code string}, {@code number}, {@code boolean}, {@code array}, {@code object}. */
     public static String kind(Object o) {
-        if (o instanceof String) {
-            return "string";
-        }
-        if (o instanceof Number) {
-            return "number";
-        }
-        if (o instanceof Boolean) {
-            return "boolean";
-        }
-        if (o instanceof List) {
-            return "array";
-        }
-        return o == null ? "null" : "object";
+        return Values.jsonKind(o);
     }
 
     /**

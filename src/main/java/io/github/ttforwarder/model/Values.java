@@ -114,4 +114,25 @@ public final class Values {
         }
         return false;
     }
+
+    /**
+     * @param o a value of the parsed JSON tree (String, Number, Boolean, List, Map or null)
+     * @return its JSON type, for reasons: {@code string}, {@code number}, {@code boolean}, {@code array},
+     *         {@code object} or {@code null}
+     */
+    public static String jsonKind(Object o) {
+        if (o instanceof String) {
+            return "string";
+        }
+        if (o instanceof Number) {
+            return "number";
+        }
+        if (o instanceof Boolean) {
+            return "boolean";
+        }
+        if (o instanceof java.util.List) {
+            return "array";
+        }
+        return o == null ? "null" : "object";
+    }
 }
