@@ -15,8 +15,10 @@ import io.github.ttforwarder.config.KafkaSettings;
 import io.github.ttforwarder.queue.KafkaDedupRepository;
 
 /**
- * Called when TikTok accepted a batch (code 0/20001) or the dry run wrote it: marks each event terminal for
- * its Kafka poll ({@link BatchItem#done()}) and, in Kafka mode, records its dedup key as delivered.
+ * Called when TikTok accepted a batch (code 0/20001) or the dry run wrote it: records each event's dedup key as
+ * delivered — in Kafka mode on the shared dedup topic, otherwise in the local store's journal
+ * ({@link WindowedIdempotentRepository#delivered}) — and only then marks it terminal ({@link BatchItem#done()}), which
+ * is what lets a Kafka poll commit or a bus message be acknowledged.
  *
  * <p>Why keys are recorded only after delivery in Kafka mode: the embedded Idempotent Consumer records a key
  * when the event enters (eagerly). With a store shared through Kafka that would lose events — an instance
@@ -43,13 +45,25 @@ public class DeliveredKeys {
      * @param items events TikTok accepted (or the dry run wrote)
      */
     public void delivered(List<BatchItem> items) {
-        if (kafka.enabled()) {
-            try {
-                record(items);
-            } catch (RuntimeException e) {
-                // Not fatal: a missing key only means a possible repeat, which TikTok drops by event_id.
-                LOG.warnf("Could not record %d delivered dedup key(s): %s", items.size(), e.getMessage());
-            }
+        delivered(items, true);
+    }
+
+    /**
+     * The dry run's variant: its keys are not journalled locally, so events written while dry are sent for real
+     * after a restart with a token (in memory they still count as seen until then, as for any event).
+     *
+     * @param items events the dry run wrote
+     */
+    public void dryRunWritten(List<BatchItem> items) {
+        delivered(items, false);
+    }
+
+    private void delivered(List<BatchItem> items, boolean live) {
+        try {
+            record(items, live);
+        } catch (RuntimeException e) {
+            // Not fatal: a missing key only means a possible repeat, which TikTok drops by event_id.
+            LOG.warnf("Could not record %d delivered dedup key(s): %s", items.size(), e.getMessage());
         }
         items.forEach(BatchItem::done);
     }
@@ -66,11 +80,11 @@ public class DeliveredKeys {
     }
 
     private IdempotentRepository repository() {
-        return camelContext.getRegistry().lookupByNameAndType(kafka.dedupRepository(config.dedupRepository()),
-                IdempotentRepository.class);
+        String name = kafka.enabled() ? kafka.dedupRepository(config.dedupRepository()) : config.dedupRepository();
+        return camelContext.getRegistry().lookupByNameAndType(name, IdempotentRepository.class);
     }
 
-    private void record(List<BatchItem> items) {
+    private void record(List<BatchItem> items, boolean live) {
         List<String> keys = new ArrayList<>(items.size());
         for (BatchItem i : items) {
             if (i.dedupKey() != null) {
@@ -83,7 +97,9 @@ public class DeliveredKeys {
         IdempotentRepository repo = repository();
         if (repo instanceof KafkaDedupRepository k) {
             k.publishDelivered(keys);
-        } else if (repo != null) {
+        } else if (repo instanceof WindowedIdempotentRepository w && live) {
+            w.delivered(keys); // in memory already (eager add); journalled so a restart still knows them
+        } else if (repo != null && kafka.enabled()) {
             keys.forEach(repo::add);
         }
     }

@@ -100,6 +100,10 @@ public class DeliveryConfig {
     @ConfigProperty(name = "forwarder.dedup.repository", defaultValue = "tiktokDedupRepository")
     String dedupRepository;
 
+    @Inject
+    @ConfigProperty(name = "forwarder.dedup.journal")
+    java.util.Optional<String> dedupJournal;
+
     private int batchMaxEvents;
     private Duration batchMaxWait;
     private Duration connectTimeout;
@@ -242,6 +246,14 @@ public class DeliveryConfig {
     /** @return most event ids the local dedup store keeps ({@code forwarder.dedup.max-entries}). */
     public int dedupMaxEntries() {
         return dedupMaxEntries;
+    }
+
+    /**
+     * @return the journal of delivered dedup keys read back at start ({@code forwarder.dedup.journal}; empty = off,
+     *         keys are then forgotten at a restart)
+     */
+    public java.util.Optional<Path> dedupJournal() {
+        return dedupJournal.filter(s -> !s.isBlank()).map(Path::of);
     }
 
     /** @return bean name of the {@code IdempotentRepository} used for dedup ({@code forwarder.dedup.repository}). */

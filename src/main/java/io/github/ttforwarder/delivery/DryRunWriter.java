@@ -58,7 +58,7 @@ public class DryRunWriter {
                     item.eventName(), item.eventId() == null ? "(none)" : item.eventId(), batch.pixel(), code);
         }
         metrics.delivered(batch.pixel(), "dry_run", batch.size());
-        deliveredKeys.delivered(batch.items());
+        deliveredKeys.dryRunWritten(batch.items());
     }
 
     private static synchronized void append(Path file, byte[] line) {

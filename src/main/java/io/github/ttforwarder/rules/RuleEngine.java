@@ -63,6 +63,9 @@ public class RuleEngine implements Processor {
     /** Null when the engine is built by hand ({@link #init}: tests, benchmarks). */
     @Inject
     io.github.ttforwarder.ops.ForwarderMetrics metrics;
+    /** Null when the engine is built by hand: the rule loader whose first load every event waits for. */
+    @Inject
+    RuleFiles files;
 
     private volatile ProducerTemplate producer;
 
@@ -92,6 +95,12 @@ public class RuleEngine implements Processor {
      */
     @SuppressWarnings("unchecked")
     public EventOutcome offer(Exchange work, InboundEvent event) {
+        if (files != null) {
+            // An event consumed before the rule files are loaded (a bus or Kafka consumer starts with the Camel
+            // context, the files are read just after) would find no rule, come out "unmatched" and be acknowledged:
+            // a silent loss. It waits for the first load instead; past a minute the exception leaves it unacknowledged.
+            files.awaitInitialLoad(60_000L);
+        }
         work.setException(null);
         try {
             work.getMessage().setBody(event);

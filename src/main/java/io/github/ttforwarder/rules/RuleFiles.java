@@ -91,6 +91,27 @@ public class RuleFiles {
 
     private final Map<String, FileState> files = new TreeMap<>();
     private ScheduledExecutorService watcher;
+    private final java.util.concurrent.CountDownLatch initialLoad = new java.util.concurrent.CountDownLatch(1);
+
+    /**
+     * Waits until the rule files were read once at start (consumers start with the Camel context, before that).
+     *
+     * @param timeoutMs longest wait, ms
+     * @throws IllegalStateException when they were not read in time (or the wait was interrupted)
+     */
+    public void awaitInitialLoad(long timeoutMs) {
+        if (initialLoad.getCount() == 0) {
+            return;
+        }
+        try {
+            if (initialLoad.await(timeoutMs, TimeUnit.MILLISECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new IllegalStateException("the rule files are not loaded yet");
+    }
 
     void onStart(@Observes CamelContextStartedEvent event) {
         Path dir = Path.of(directory);
@@ -101,6 +122,8 @@ public class RuleFiles {
             scan();
         } catch (RuntimeException | LinkageError e) {
             LOG.errorf(e, "Rules: loading %s failed", dir.toAbsolutePath());
+        } finally {
+            initialLoad.countDown();
         }
         if (reload) {
             watcher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -141,6 +164,7 @@ public class RuleFiles {
                 files.remove(gone);
             }
         }
+        Map<String, String> changed = new TreeMap<>();
         for (Map.Entry<String, Path> e : present.entrySet()) {
             String text;
             try {
@@ -150,8 +174,37 @@ public class RuleFiles {
             }
             FileState old = files.get(e.getKey());
             if (old == null || !old.text.equals(text)) {
-                load(e.getKey(), e.getValue(), text);
+                changed.put(e.getKey(), text);
             }
+        }
+        // Parse every changed file first, so a to: direct:x in one file finds the route reading direct:x in another
+        // file of the same change, whatever their names' order.
+        Map<String, Parsed> parsed = new TreeMap<>();
+        Map<String, Set<String>> readsByFile = new TreeMap<>();
+        changed.forEach((name, text) -> {
+            if (!isBlank(text)) {
+                Parsed p = parse(camel, present.get(name), name, text);
+                parsed.put(name, p);
+                Set<String> reads = new HashSet<>();
+                if (p.routes != null) {
+                    for (RouteDefinition d : p.routes) {
+                        if (d.getInput() != null && d.getInput().getEndpointUri() != null
+                                && d.getInput().getEndpointUri().startsWith("direct:")) {
+                            reads.add(RuleChecker.strip(d.getInput().getEndpointUri()));
+                        }
+                    }
+                }
+                readsByFile.put(name, reads);
+            }
+        });
+        for (Map.Entry<String, String> e : changed.entrySet()) {
+            Set<String> others = new HashSet<>();
+            readsByFile.forEach((f, reads) -> {
+                if (!f.equals(e.getKey())) {
+                    others.addAll(reads);
+                }
+            });
+            load(e.getKey(), e.getValue(), parsed.get(e.getKey()), others);
         }
     }
 
@@ -162,14 +215,17 @@ public class RuleFiles {
         return out;
     }
 
-    private void load(String name, Path path, String text) {
+    /**
+     * @param parsed        the file parsed (null for an emptied file)
+     * @param pendingDirects {@code direct:} endpoints read by routes of the other files changed in the same scan
+     */
+    private void load(String name, String text, Parsed parsed, Set<String> pendingDirects) {
         FileState old = files.get(name);
-        if (isBlank(text)) {
+        if (parsed == null || isBlank(text)) {
             remove(name, "emptied");
             files.put(name, new FileState(text, List.of(), List.of(), false));
             return;
         }
-        Parsed parsed = parse(camel, path, name, text);
         List<RuleProblem> problems = new ArrayList<>(parsed.problems);
         if (parsed.routes != null) {
             Set<String> otherIds = new HashSet<>();
@@ -184,7 +240,9 @@ public class RuleFiles {
                             "route id '" + d.getId() + "' is already used by another rule file or route", d.getId()));
                 }
             }
-            problems.addAll(checker().check(name, text, parsed.routes, directEndpoints(old)));
+            Set<String> directs = directEndpoints(old);
+            directs.addAll(pendingDirects);
+            problems.addAll(checker().check(name, text, parsed.routes, directs));
         }
         boolean refused = parsed.routes == null || problems.stream().anyMatch(RuleProblem::error);
         for (RuleProblem p : problems) {

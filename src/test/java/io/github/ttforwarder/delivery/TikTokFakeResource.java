@@ -63,6 +63,7 @@ public class TikTokFakeResource implements QuarkusTestResourceLifecycleManager {
         cfg.put("forwarder.retry.max-elapsed", "30s");
         cfg.put("forwarder.dry-run.file", data.resolve("dry-run/tiktok-requests.jsonl").toString());
         cfg.put("forwarder.dead-letter.dir", data.resolve("dead-letters").toString());
+        cfg.put("forwarder.dedup.journal", data.resolve("delivered-keys.bin").toString());
         return cfg;
     }
 

@@ -20,8 +20,9 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 /**
  * A fake TikTok for process-level tests: WireMock on a free port; every track request waits a random
  * 10–60 ms and, with the given probability, answers {@code 40100} (TikTok's "too many requests", retried by the
- * forwarder), else {@code code 0}. Counts, per event_id, how often TikTok ACCEPTED it (code 0 only), and per
- * Access-Token how many events it accepted (tells instances apart).
+ * forwarder), else {@code code 0}. Counts, per event_id, how often TikTok ACCEPTED it (code 0 only) and when the
+ * first accepting answer went out (epoch ms, receipt + the drawn latency), and per Access-Token how many events it
+ * accepted (tells instances apart).
  */
 public final class FlakyTikTok implements AutoCloseable {
 
@@ -29,6 +30,7 @@ public final class FlakyTikTok implements AutoCloseable {
 
     private final WireMockServer server;
     private final Map<String, AtomicInteger> accepted = new ConcurrentHashMap<>();
+    private final Map<String, Long> firstAnsweredAt = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> byToken = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger throttled = new AtomicInteger();
@@ -57,8 +59,10 @@ public final class FlakyTikTok implements AutoCloseable {
                 try {
                     JsonNode body = JSON.readTree(serveEvent.getRequest().getBodyAsString());
                     String token = serveEvent.getRequest().getHeader("Access-Token");
+                    long answerAt = System.currentTimeMillis() + delay;
                     for (JsonNode e : body.path("data")) {
                         accepted.computeIfAbsent(e.path("event_id").asText(), k -> new AtomicInteger()).incrementAndGet();
+                        firstAnsweredAt.putIfAbsent(e.path("event_id").asText(), answerAt);
                         byToken.computeIfAbsent(token, k -> new AtomicInteger()).incrementAndGet();
                     }
                 } catch (Exception e) {
@@ -85,6 +89,11 @@ public final class FlakyTikTok implements AutoCloseable {
     /** @return event_id → how often TikTok accepted it */
     public Map<String, AtomicInteger> accepted() {
         return accepted;
+    }
+
+    /** @return event_id → epoch ms when TikTok's first accepting answer for it was sent */
+    public Map<String, Long> firstAnsweredAt() {
+        return firstAnsweredAt;
     }
 
     /** @return Access-Token → events accepted with it */
