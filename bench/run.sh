@@ -23,7 +23,7 @@ Usage: bench/run.sh [options]
                           (default: all four)
   --rate N                request rate of events-rate in req/s (default 1000)
   --connections N         connections for the max-throughput workloads (default 32; collect: 8)
-  --jvm-opts "..."        JVM options for the forwarder (default: none, i.e. no -Xmx, JVM ergonomics)
+  --jvm-opts "..."        JVM options for the forwarder, replacing ./forwarder's defaults (FORWARDER_JAVA_OPTS)
   --batch-max-wait D      sets FORWARDER_BATCH_MAX_WAIT for the forwarder (default: forwarder's own)
   --batch-max-events N    sets FORWARDER_BATCH_MAX_EVENTS for the forwarder (default: forwarder's own)
   --env K=V               extra environment variable for the forwarder (repeatable)
@@ -203,15 +203,17 @@ else
   FWD_ENV=(QUARKUS_HTTP_PORT="$FWD_PORT" QUARKUS_HTTP_HOST=127.0.0.1
            TIKTOK_ACCESS_TOKEN=bench-token TIKTOK_PIXEL_CODE=BENCHPIXEL TIKTOK_API_BASE_URL="$FAKE_URL"
            TIKTOK_TEST_EVENT_CODE= FORWARDER_DRY_RUN_FILE="$WORK/dry-run.jsonl"
+           FORWARDER_DEDUP_JOURNAL="$WORK/delivered-keys$sfx.bin" FORWARDER_DEAD_LETTER_DIR="$WORK/dead-letters$sfx"
            QUARKUS_DEVSERVICES_ENABLED=false QUARKUS_MANAGEMENT_PORT=$(freeport)
            # one load generator on one IP: the per-client rate limits would measure themselves
            FORWARDER_RATE_LIMIT_BROWSER_PER_SECOND=0 FORWARDER_RATE_LIMIT_SERVER_PER_SECOND=0)
   [ -n "$BATCH_WAIT" ] && FWD_ENV+=(FORWARDER_BATCH_MAX_WAIT="$BATCH_WAIT")
   [ -n "$BATCH_EVENTS" ] && FWD_ENV+=(FORWARDER_BATCH_MAX_EVENTS="$BATCH_EVENTS")
   FWD_ENV+=("${EXTRA_ENV[@]}")
-  log "starting forwarder: (cd $FWD_DIR && java ${JVM_OPTS:-<no options>} -jar target/quarkus-app/quarkus-run.jar) on 127.0.0.1:$FWD_PORT"
-  # shellcheck disable=SC2086
-  (cd "$FWD_DIR" && exec env "${FWD_ENV[@]}" java $JVM_OPTS -jar target/quarkus-app/quarkus-run.jar) > "$WORK/forwarder$sfx.log" 2>&1 &
+  # the README's run command: ./forwarder (the project's JVM defaults); --jvm-opts replaces them
+  [ -n "$JVM_OPTS" ] && FWD_ENV+=(FORWARDER_JAVA_OPTS="$JVM_OPTS")
+  log "starting forwarder: (cd $FWD_DIR && ${JVM_OPTS:+FORWARDER_JAVA_OPTS=\"$JVM_OPTS\" }./forwarder) on 127.0.0.1:$FWD_PORT"
+  (cd "$FWD_DIR" && exec env "${FWD_ENV[@]}" ./forwarder) > "$WORK/forwarder$sfx.log" 2>&1 &
   FWD_PID=$!; PIDS+=("$FWD_PID")
   TARGET="http://127.0.0.1:$FWD_PORT"; COUNT=track; TARGET_PID=$FWD_PID
   # ready = the HTTP port answers (any status), bounded
@@ -225,7 +227,7 @@ else
   # smoke: one plain event must reach the fake (proves live mode), bounded to 30 s
   curl -s -o /dev/null -X POST "$FAKE_URL/reset"
   SMOKE_STATUS=$(curl -s -o "$WORK/smoke.out" -w '%{http_code}' --max-time 10 -H 'Content-Type: application/json' -X POST "$TARGET/events" \
-    -d "{\"event\":\"Purchase\",\"event_time\":$(date +%s),\"event_id\":\"bench-smoke-$STAMP\",\"user\":{\"email\":\"a@b.com\",\"ip\":\"203.0.113.7\",\"user_agent\":\"Mozilla/5.0\"},\"page\":{\"url\":\"https://shop.example/p\"},\"properties\":{\"currency\":\"USD\",\"value\":10,\"contents\":[{\"content_id\":\"SKU-1\",\"price\":10,\"quantity\":1}]}}" || echo 000)
+    -d "{\"event\":\"Purchase\",\"event_time\":$(date +%s),\"event_id\":\"bench-smoke-$STAMP$sfx\",\"user\":{\"email\":\"a@b.com\",\"ip\":\"203.0.113.7\",\"user_agent\":\"Mozilla/5.0\"},\"page\":{\"url\":\"https://shop.example/p\"},\"properties\":{\"currency\":\"USD\",\"value\":10,\"contents\":[{\"content_id\":\"SKU-1\",\"price\":10,\"quantity\":1}]}}" || echo 000)
   SMOKE_OK=0
   for _ in $(seq 300); do
     if curl -s "$FAKE_URL/stats" | grep -q '"events":[1-9]'; then SMOKE_OK=1; break; fi
@@ -233,7 +235,9 @@ else
   done
   if [ $SMOKE_OK = 1 ]; then log "smoke: POST /events -> $SMOKE_STATUS, event reached the fake TikTok"
   else log "WARNING: smoke event (POST /events -> $SMOKE_STATUS) did not reach the fake TikTok within 30 s; forwarded counts may be 0 (see $WORK/forwarder.log)"; fi
-  CONTEXT+=("forwarder: \`java ${JVM_OPTS:-(no options: no -Xmx, JVM ergonomics)} -jar target/quarkus-app/quarkus-run.jar\`, live mode against the fake, batch max wait: ${BATCH_WAIT:-forwarder default}, batch max events: ${BATCH_EVENTS:-forwarder default}; smoke event forwarded: $([ $SMOKE_OK = 1 ] && echo yes || echo NO)")
+  FWD_JVM=${JVM_OPTS:-$(sed -n 's/.*FORWARDER_JAVA_OPTS:-\([^}]*\)}.*/\1/p' "$FWD_DIR/forwarder" | head -1)}
+  FWD_LINE="forwarder: \`${JVM_OPTS:+FORWARDER_JAVA_OPTS=\"$JVM_OPTS\" }./forwarder\` (the README's run command; JVM options: ${FWD_JVM:-none}), live mode against the fake, batch max wait: ${BATCH_WAIT:-forwarder default}, batch max events: ${BATCH_EVENTS:-forwarder default}; smoke event forwarded: $([ $SMOKE_OK = 1 ] && echo yes || echo NO)"
+  case " ${CONTEXT[*]} " in *"$FWD_LINE"*) ;; *) CONTEXT+=("$FWD_LINE") ;; esac # once, not once per latency
 fi
 
 for w in ${WORKLOADS//,/ }; do

@@ -177,6 +177,15 @@ public class RuleFiles {
                 changed.put(e.getKey(), text);
             }
         }
+        if (!changed.isEmpty()) {
+            // A refused file is checked again when another file changes: the route its to: direct:x needed may
+            // have just arrived (or its duplicate route id just left).
+            files.forEach((name, state) -> {
+                if (state.refused && present.containsKey(name) && !changed.containsKey(name)) {
+                    changed.put(name, state.text);
+                }
+            });
+        }
         // Parse every changed file first, so a to: direct:x in one file finds the route reading direct:x in another
         // file of the same change, whatever their names' order.
         Map<String, Parsed> parsed = new TreeMap<>();

@@ -352,6 +352,48 @@ class RuleTrapsTest {
     }
 
     @Test
+    void aRuleCallingARouteOfAnotherFileIsCheckedAgainstAllFilesWhateverTheirOrder() {
+        // "a-…" sorts before "z-…": the caller is read first, before the file holding the route it calls
+        String caller = """
+                - route:
+                    id: rule-cross-caller
+                    group: tiktok-rules
+                    from:
+                      uri: direct:rule-cross-caller
+                      steps:
+                        - filter:
+                            simple: "${header.ForwarderEventType} == 'cross.lead'"
+                            steps:
+                              - to: direct:cross-shared-lead
+                """;
+        String callee = """
+                - route:
+                    id: cross-shared-lead
+                    from:
+                      uri: direct:cross-shared-lead
+                      steps:
+                        - setHeader:
+                            name: tiktok.event
+                            constant: Lead
+                        - to: direct:tiktok-event
+                """;
+        RuleFolder.write("a-cross-caller.yaml", caller);
+        RuleFolder.await("caller refused while its target is missing",
+                () -> !RuleFolder.problems(files, "a-cross-caller.yaml").isEmpty());
+        assertTrue(RuleFolder.problems(files, "a-cross-caller.yaml").get(0).toString()
+                .contains("'direct:cross-shared-lead': no route reads this endpoint"));
+        RuleFolder.write("z-cross-steps.yaml", callee); // the missing route arrives: the refused caller is checked again
+        awaitActive("rule-cross-caller");
+        assertEquals(List.of(), RuleFolder.problems(files, "a-cross-caller.yaml").stream().filter(RuleProblem::error).toList());
+        collect(xdm("cross-1", "cross.lead", "")).statusCode(202)
+                .body("events[0].status", equalTo("forwarded"))
+                .body("events[0].sent[0].event", equalTo("Lead"));
+        RuleFolder.delete("a-cross-caller.yaml");
+        RuleFolder.delete("z-cross-steps.yaml");
+        awaitGone("rule-cross-caller");
+    }
+
+    @Test
     void aYamlErrorIsOneLineWithItsLineNumberAndTheReloadOfBrokenFixedDeletedAndEmptiedFiles() {
         String good = """
                 - rule:
