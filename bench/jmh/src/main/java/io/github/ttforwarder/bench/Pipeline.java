@@ -96,7 +96,9 @@ public final class Pipeline implements AutoCloseable {
         // Reached only for rejected events, which the benchmark input has none of (checked in verify()).
         io.github.ttforwarder.queue.RejectedEventRecorder rejectedEvents = new io.github.ttforwarder.queue.RejectedEventRecorder();
         RequestContextExtractor requestContext = new RequestContextExtractor(new ClientIpResolver((String) null));
-        InboundBodyReader bodyReader = new InboundBodyReader(mapper);
+        // collect100 is ~100 KB (100 fixture events with their data): above the 64 KB default body limit
+        InboundBodyReader bodyReader = new InboundBodyReader(mapper, new io.github.ttforwarder.ingest.InputLimits(
+                1024 * 1024, 32, 64, 16 * 1024, 1000));
         IngestResponseWriter responses = new IngestResponseWriter(mapper);
 
         TikTokEventRoutes tiktokEvent = new TikTokEventRoutes();
