@@ -32,6 +32,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ttforwarder.config.KafkaSettings;
 import io.github.ttforwarder.config.Pixel;
 import io.github.ttforwarder.config.PixelRegistry;
+import io.github.ttforwarder.delivery.batching.BatchItem;
+import io.github.ttforwarder.delivery.batching.Batcher;
+import io.github.ttforwarder.delivery.batching.DeliveryBatch;
+import io.github.ttforwarder.delivery.batching.DeliveryTracker;
+import io.github.ttforwarder.delivery.deadletter.DeadLetterReason;
+import io.github.ttforwarder.delivery.deadletter.DeadLetterRecorder;
+import io.github.ttforwarder.delivery.deadletter.DeadLetterStore;
+import io.github.ttforwarder.delivery.deadletter.ReplayContext;
+import io.github.ttforwarder.delivery.dedup.DeliveredKeys;
+import io.github.ttforwarder.delivery.sending.DeliveryOutcomeHandler;
+import io.github.ttforwarder.delivery.sending.RequestRateLimiter;
+import io.github.ttforwarder.delivery.sending.RetryScheduler;
 import io.github.ttforwarder.model.OutboundEvent;
 
 /**

@@ -8,6 +8,11 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.component.http.HttpEndpoint;
 
+import io.github.ttforwarder.delivery.batching.DeliveryBatch;
+import io.github.ttforwarder.delivery.batching.DeliveryTracker;
+import io.github.ttforwarder.delivery.deadletter.ReplayContext;
+import io.github.ttforwarder.delivery.sending.DeliveryOutcomeHandler;
+import io.github.ttforwarder.delivery.sending.TikTokRequestFactory;
 import io.github.ttforwarder.model.EventOutcome;
 import io.github.ttforwarder.model.Headers;
 import io.github.ttforwarder.model.OutboundEvent;

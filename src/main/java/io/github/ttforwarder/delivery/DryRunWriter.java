@@ -16,6 +16,10 @@ import org.jboss.logging.Logger;
 
 import io.github.ttforwarder.config.Pixel;
 import io.github.ttforwarder.config.PixelRegistry;
+import io.github.ttforwarder.delivery.batching.BatchItem;
+import io.github.ttforwarder.delivery.batching.DeliveryBatch;
+import io.github.ttforwarder.delivery.dedup.DeliveredKeys;
+import io.github.ttforwarder.delivery.sending.TikTokRequestFactory;
 
 /**
  * Dry run (a pixel without access token): does everything but the HTTP call. Appends the exact request body

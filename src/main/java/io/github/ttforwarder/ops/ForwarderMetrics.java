@@ -22,10 +22,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.github.ttforwarder.config.Pixel;
 import io.github.ttforwarder.config.PixelRegistry;
-import io.github.ttforwarder.delivery.DeadLetterReason;
-import io.github.ttforwarder.delivery.DeliveryBatch;
-import io.github.ttforwarder.delivery.DeliveryOutcome;
 import io.github.ttforwarder.delivery.TokenHealthCheck;
+import io.github.ttforwarder.delivery.batching.DeliveryBatch;
+import io.github.ttforwarder.delivery.deadletter.DeadLetterReason;
+import io.github.ttforwarder.delivery.sending.DeliveryOutcome;
 import io.github.ttforwarder.model.EventOutcome;
 import io.github.ttforwarder.model.Headers;
 import io.github.ttforwarder.model.OutboundEvent;

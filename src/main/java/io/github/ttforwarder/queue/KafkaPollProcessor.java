@@ -23,7 +23,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import io.github.ttforwarder.config.KafkaSettings;
 import io.github.ttforwarder.delivery.Delivery;
 import io.github.ttforwarder.delivery.DeliveryConfig;
-import io.github.ttforwarder.delivery.DeliveryTracker;
+import io.github.ttforwarder.delivery.batching.DeliveryTracker;
 import io.github.ttforwarder.ingest.InboundBodyReader;
 import io.github.ttforwarder.ingest.MalformedRequestException;
 import io.github.ttforwarder.model.EventOutcome;

@@ -18,7 +18,7 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.jboss.logging.Logger;
 
 import io.github.ttforwarder.config.KafkaSettings;
-import io.github.ttforwarder.delivery.DeadLetterStore;
+import io.github.ttforwarder.delivery.deadletter.DeadLetterStore;
 
 /**
  * The Kafka-mode routes, built only when {@code forwarder.queue=kafka} (in the embedded default this builder

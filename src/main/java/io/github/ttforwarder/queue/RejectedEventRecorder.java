@@ -10,11 +10,11 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.github.ttforwarder.delivery.DeadLetterReason;
-import io.github.ttforwarder.delivery.DeadLetterStore;
 import io.github.ttforwarder.delivery.Delivery;
-import io.github.ttforwarder.delivery.DeliveryTracker;
-import io.github.ttforwarder.delivery.ReplayContext;
+import io.github.ttforwarder.delivery.batching.DeliveryTracker;
+import io.github.ttforwarder.delivery.deadletter.DeadLetterReason;
+import io.github.ttforwarder.delivery.deadletter.DeadLetterStore;
+import io.github.ttforwarder.delivery.deadletter.ReplayContext;
 import io.github.ttforwarder.mapping.TikTokEventDraft;
 import io.github.ttforwarder.model.Headers;
 import io.github.ttforwarder.model.InboundEvent;

@@ -27,7 +27,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.ttforwarder.delivery.Delivery;
 import io.github.ttforwarder.delivery.DeliveryConfig;
-import io.github.ttforwarder.delivery.DeliveryTracker;
+import io.github.ttforwarder.delivery.batching.DeliveryTracker;
 import io.github.ttforwarder.ingest.InboundBodyReader;
 import io.github.ttforwarder.model.InboundEvent;
 import io.github.ttforwarder.model.RequestContext;

@@ -14,6 +14,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.github.ttforwarder.delivery.batching.BatchItem;
+import io.github.ttforwarder.delivery.batching.Batcher;
+import io.github.ttforwarder.delivery.batching.DeliveryBatch;
 import io.github.ttforwarder.model.OutboundEvent;
 
 /** The plain-Java batcher: completion by count, by bytes (never above), by max-wait, per group, and on flush. */

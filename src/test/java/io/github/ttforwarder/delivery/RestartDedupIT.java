@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.github.ttforwarder.delivery.dedup.DeliveredKeyJournal;
 import io.github.ttforwarder.support.FlakyTikTok;
 import io.github.ttforwarder.support.ForwarderProcess;
 import io.github.ttforwarder.support.KafkaBrokerProcess;

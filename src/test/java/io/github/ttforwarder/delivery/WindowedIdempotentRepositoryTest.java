@@ -14,6 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.github.ttforwarder.delivery.dedup.DeliveredKeyJournal;
+import io.github.ttforwarder.delivery.dedup.WindowedIdempotentRepository;
+
 class WindowedIdempotentRepositoryTest {
 
     @Test

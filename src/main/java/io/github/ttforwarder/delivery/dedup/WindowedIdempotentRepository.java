@@ -1,4 +1,4 @@
-package io.github.ttforwarder.delivery;
+package io.github.ttforwarder.delivery.dedup;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,6 +23,7 @@ import jakarta.inject.Named;
 import org.apache.camel.spi.IdempotentRepository;
 import org.jboss.logging.Logger;
 
+import io.github.ttforwarder.delivery.DeliveryConfig;
 import io.quarkus.runtime.StartupEvent;
 
 /**

@@ -1,4 +1,4 @@
-package io.github.ttforwarder.delivery;
+package io.github.ttforwarder.delivery.sending;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +15,16 @@ import org.jboss.logging.Logger;
 
 import io.github.ttforwarder.config.Pixel;
 import io.github.ttforwarder.config.PixelRegistry;
+import io.github.ttforwarder.delivery.Delivery;
+import io.github.ttforwarder.delivery.DeliveryConfig;
+import io.github.ttforwarder.delivery.DeliveryMetrics;
+import io.github.ttforwarder.delivery.DeliveryRoutes;
+import io.github.ttforwarder.delivery.TokenHealthCheck;
+import io.github.ttforwarder.delivery.batching.BatchItem;
+import io.github.ttforwarder.delivery.batching.DeliveryBatch;
+import io.github.ttforwarder.delivery.deadletter.DeadLetterReason;
+import io.github.ttforwarder.delivery.deadletter.DeadLetterRecorder;
+import io.github.ttforwarder.delivery.dedup.DeliveredKeys;
 
 /**
  * Acts on the answer of one TikTok request (after {@code tiktok-events-api-call}), following TikTok Events API

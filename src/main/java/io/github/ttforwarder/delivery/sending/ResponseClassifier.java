@@ -1,4 +1,4 @@
-package io.github.ttforwarder.delivery;
+package io.github.ttforwarder.delivery.sending;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -15,7 +15,7 @@ import jakarta.inject.Named;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.github.ttforwarder.delivery.DeliveryOutcome.Kind;
+import io.github.ttforwarder.delivery.sending.DeliveryOutcome.Kind;
 
 /**
  * Classifies a TikTok answer (or a transport failure) into a {@link DeliveryOutcome}.

@@ -1,4 +1,4 @@
-package io.github.ttforwarder.delivery;
+package io.github.ttforwarder.delivery.sending;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -8,7 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.github.ttforwarder.delivery.DeliveryOutcome.Kind;
+import io.github.ttforwarder.delivery.sending.DeliveryOutcome.Kind;
 
 /** TikTok Events API 2.0 §6 response codes → what the forwarder does. */
 class ResponseClassifierTest {

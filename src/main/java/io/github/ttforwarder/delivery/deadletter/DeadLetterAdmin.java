@@ -1,4 +1,4 @@
-package io.github.ttforwarder.delivery;
+package io.github.ttforwarder.delivery.deadletter;
 
 import java.util.LinkedHashMap;
 import java.util.List;

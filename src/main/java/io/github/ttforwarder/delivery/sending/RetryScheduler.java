@@ -1,4 +1,4 @@
-package io.github.ttforwarder.delivery;
+package io.github.ttforwarder.delivery.sending;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +17,13 @@ import jakarta.inject.Named;
 
 import org.apache.camel.CamelContext;
 import org.jboss.logging.Logger;
+
+import io.github.ttforwarder.delivery.Delivery;
+import io.github.ttforwarder.delivery.DeliveryConfig;
+import io.github.ttforwarder.delivery.batching.BatchItem;
+import io.github.ttforwarder.delivery.batching.DeliveryBatch;
+import io.github.ttforwarder.delivery.deadletter.DeadLetterReason;
+import io.github.ttforwarder.delivery.deadletter.DeadLetterRecorder;
 
 /**
  * The forwarder's own retry timer (the HTTP client never retries by itself): a batch waiting for a retry or for
@@ -170,7 +177,7 @@ public class RetryScheduler {
     }
 
     /** Gives up every waiting batch (the forwarder stops): dead letter {@code shutdown} / Kafka: abandon. */
-    void drain() {
+    public void drain() {
         List<DeliveryBatch> batches = new ArrayList<>(pending.keySet());
         for (DeliveryBatch b : batches) {
             CompletableFuture<ScheduledFuture<?>> f = pending.remove(b);
@@ -186,7 +193,7 @@ public class RetryScheduler {
      * Gives a batch up at stop: events of a Kafka poll are abandoned (offsets stay uncommitted, the group consumes
      * them again), the others dead-lettered with reason {@code shutdown}.
      */
-    void giveUp(DeliveryBatch batch, String why) {
+    public void giveUp(DeliveryBatch batch, String why) {
         List<BatchItem> untracked = new ArrayList<>();
         for (BatchItem i : batch.items()) {
             if (i.tracked()) {

@@ -1,4 +1,4 @@
-package io.github.ttforwarder.delivery;
+package io.github.ttforwarder.delivery.batching;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.github.ttforwarder.delivery;
+package io.github.ttforwarder.delivery.dedup;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +12,8 @@ import org.apache.camel.spi.IdempotentRepository;
 import org.jboss.logging.Logger;
 
 import io.github.ttforwarder.config.KafkaSettings;
+import io.github.ttforwarder.delivery.DeliveryConfig;
+import io.github.ttforwarder.delivery.batching.BatchItem;
 import io.github.ttforwarder.queue.KafkaDedupRepository;
 
 /**

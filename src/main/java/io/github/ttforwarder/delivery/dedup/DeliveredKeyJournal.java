@@ -1,4 +1,4 @@
-package io.github.ttforwarder.delivery;
+package io.github.ttforwarder.delivery.dedup;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package io.github.ttforwarder.delivery;
+package io.github.ttforwarder.delivery.deadletter;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -41,6 +41,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ttforwarder.config.KafkaSettings;
 import io.github.ttforwarder.config.Pixel;
 import io.github.ttforwarder.config.PixelRegistry;
+import io.github.ttforwarder.delivery.DeliveryConfig;
+import io.github.ttforwarder.delivery.DeliveryMetrics;
 import io.github.ttforwarder.model.InboundEvent;
 import io.github.ttforwarder.model.OutboundEvent;
 import io.github.ttforwarder.model.RequestContext;

@@ -1,4 +1,4 @@
-package io.github.ttforwarder.delivery;
+package io.github.ttforwarder.delivery.sending;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +14,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.ttforwarder.config.Pixel;
 import io.github.ttforwarder.config.PixelRegistry;
+import io.github.ttforwarder.delivery.DeliveryRoutes;
+import io.github.ttforwarder.delivery.batching.BatchItem;
+import io.github.ttforwarder.delivery.batching.DeliveryBatch;
 
 /**
  * Builds the TikTok Events API 2.0 request for a {@link DeliveryBatch}.

@@ -1,9 +1,10 @@
-package io.github.ttforwarder.delivery;
+package io.github.ttforwarder.delivery.deadletter;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import io.github.ttforwarder.delivery.Delivery;
 import io.github.ttforwarder.model.OutboundEvent;
 
 /**

@@ -1,4 +1,4 @@
-package io.github.ttforwarder.delivery;
+package io.github.ttforwarder.delivery.batching;
 
 import java.util.ArrayList;
 import java.util.List;

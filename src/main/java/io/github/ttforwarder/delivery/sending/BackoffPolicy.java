@@ -1,4 +1,4 @@
-package io.github.ttforwarder.delivery;
+package io.github.ttforwarder.delivery.sending;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +10,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+
+import io.github.ttforwarder.delivery.DeliveryConfig;
 
 /**
  * Retry delays: exponential backoff with jitter, honouring {@code Retry-After}.

@@ -1,4 +1,4 @@
-package io.github.ttforwarder.delivery;
+package io.github.ttforwarder.delivery.deadletter;
 
 import java.time.Instant;
 import java.time.LocalDate;

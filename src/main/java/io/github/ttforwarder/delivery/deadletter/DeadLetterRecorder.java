@@ -1,4 +1,4 @@
-package io.github.ttforwarder.delivery;
+package io.github.ttforwarder.delivery.deadletter;
 
 import java.util.List;
 
@@ -11,6 +11,9 @@ import org.apache.camel.spi.IdempotentRepository;
 import org.jboss.logging.Logger;
 
 import io.github.ttforwarder.config.KafkaSettings;
+import io.github.ttforwarder.delivery.DeliveryConfig;
+import io.github.ttforwarder.delivery.batching.BatchItem;
+import io.github.ttforwarder.delivery.batching.DeliveryBatch;
 
 /**
  * Dead-letters events of a failed delivery: writes them to the {@link DeadLetterStore} (which counts them),

@@ -1,4 +1,4 @@
-package io.github.ttforwarder.delivery;
+package io.github.ttforwarder.delivery.deadletter;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +17,8 @@ import org.jboss.logging.Logger;
 
 import io.github.ttforwarder.config.Pixel;
 import io.github.ttforwarder.config.PixelRegistry;
+import io.github.ttforwarder.delivery.Delivery;
+import io.github.ttforwarder.delivery.DeliveryRoutes;
 import io.github.ttforwarder.model.EventOutcome;
 import io.github.ttforwarder.model.OutboundEvent;
 import io.quarkus.runtime.annotations.RegisterForReflection;
