@@ -71,13 +71,23 @@ public final class PersonalData {
         return out;
     }
 
-    /** Cheap pre-check: at least 7 digits in the text (no phone number has fewer). */
+    /**
+     * Cheap, exact pre-check for {@link #PHONE}: every match of it is a run of digits, {@code +}, white space,
+     * {@code .}, {@code (}, {@code )} and {@code -} holding at least 6 digits (the shortest alternative,
+     * {@code (12) 34-56}, has 6), so text without such a run cannot match and the regex is not run. Keeps the scan
+     * of a whole answer — UUIDs, counts, names — to one pass over its characters.
+     */
     private static boolean hasDigitRun(String s) {
         int digits = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c >= '0' && c <= '9' && ++digits >= 7) {
-                return true;
+            if (c >= '0' && c <= '9') {
+                if (++digits >= 6) {
+                    return true;
+                }
+            } else if (!(c == ' ' || c == '.' || c == '-' || c == '(' || c == ')' || c == '+' || c == '\t' || c == '\n'
+                    || c == '\r' || c == '\f' || c == 0x0B)) {
+                digits = 0;
             }
         }
         return false;

@@ -111,6 +111,12 @@ class SecurityUnitTest {
             assertEquals(keep, PersonalData.mask(keep), keep);
         }
         assertEquals("a phone number", PersonalData.kind("+1 (415) 555-0123"));
+        // inside a whole answer among ids and counts (the pre-check looks for a phone-shaped run, not any 6 digits)
+        String answer = "{\"forwarded\":2,\"events\":[{\"event_id\":\"6f1c2a7e-2b1f-4c36-9a53-0d6f5e0c1b1e\",\"status\":"
+                + "\"rejected\",\"reason\":\"user.phone '(415) 555-0123' is not valid\"},{\"event_id\":\"a1b2c3\",\"n\":12345}]}";
+        assertEquals("a phone number", PersonalData.kind(answer));
+        assertEquals("a phone number", PersonalData.kind("call (12) 34-56 now"), "the shortest form: 6 digits");
+        assertNull(PersonalData.kind(answer.replace("(415) 555-0123", "bad")), "UUIDs, short numbers: nothing to mask");
         assertEquals("an e-mail address", PersonalData.kind("a@b.io"));
         assertNull(PersonalData.kind("Purchase"));
         // hostile input stays linear: a 64 KB run before an '@' without a domain
