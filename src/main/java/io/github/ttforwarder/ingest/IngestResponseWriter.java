@@ -9,7 +9,9 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.apache.camel.Exchange;
@@ -265,6 +267,29 @@ public class IngestResponseWriter {
         return p;
     }
 
+    /** Values the protocol echoes as the client sent them: never masked, so not scanned either. */
+    private static final java.util.Set<String> ECHOED_IDS = java.util.Set.of("event_id", "requestId");
+
+    /**
+     * @return true when a string value of the serialised answer, other than an echoed id ({@link #ECHOED_IDS}),
+     *         holds an e-mail address or a phone number (one streaming pass; ids such as UUIDs are not scanned)
+     */
+    private boolean mayHoldPersonalData(byte[] json) {
+        try (JsonParser p = mapper.getFactory().createParser(json)) {
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                String name = t == JsonToken.VALUE_STRING ? p.currentName() : null;
+                if (t == JsonToken.VALUE_STRING && (name == null || !ECHOED_IDS.contains(name))
+                        && io.github.ttforwarder.security.PersonalData.contains(p.getText())) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (java.io.IOException e) {
+            return true; // cannot happen for bytes Jackson just wrote; mask to be safe
+        }
+    }
+
     private static void noContent(Message m) {
         m.setHeader(Exchange.HTTP_RESPONSE_CODE, 204);
         m.setBody(null);
@@ -275,10 +300,10 @@ public class IngestResponseWriter {
         m.setHeader(Exchange.CONTENT_TYPE, contentType);
         try {
             byte[] bytes = mapper.writeValueAsBytes(body);
-            if (io.github.ttforwarder.security.PersonalData.contains(new String(bytes, java.nio.charset.StandardCharsets.UTF_8))) {
+            if (mayHoldPersonalData(bytes)) {
                 // never echo personal data, whichever field it came in; the ids the protocol echoes stay as sent
                 bytes = mapper.writeValueAsBytes(io.github.ttforwarder.security.PersonalData.maskJson(
-                        mapper.valueToTree(body), java.util.Set.of("event_id", "requestId")));
+                        mapper.valueToTree(body), ECHOED_IDS));
             }
             m.setBody(bytes);
         } catch (JsonProcessingException e) {
