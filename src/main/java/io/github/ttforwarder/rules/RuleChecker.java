@@ -170,11 +170,14 @@ public final class RuleChecker {
         tiktok[0] = true;
         String key = name.substring(7);
         // full routes name the header; compact rules name the key
-        int line = c.text != null && !c.text.contains(name) ? lineOf(c.text, key, null, c.start) : lineOf(c.text, name, null, c.start);
+        boolean compact = c.text != null && !c.text.contains(name);
+        int line = compact ? lineOf(c.text, key, null, c.start) : lineOf(c.text, name, null, c.start);
         if (!RuleVocabulary.isHeaderKey(key)) {
             String near = RuleVocabulary.closest(key, RuleVocabulary.HEADER_KEYS);
-            c.error(line, "unknown header '" + name + "': the mapping never reads it"
-                    + (near == null ? "; see docs/rules.md for the header names" : " (did you mean tiktok." + near + "?)"));
+            // in the user's own words: a compact rule's fields: key, or a full route's header name
+            c.error(line, (compact ? "unknown field '" + key : "unknown header '" + name) + "': the mapping never reads it"
+                    + (near == null ? "; see docs/rules.md for the " + (compact ? "field" : "header") + " names"
+                            : " (did you mean " + (compact ? "" : "tiktok.") + near + "?)"));
             return;
         }
         if (key.equals("event") && customEvents != CustomEvents.ALLOW) {
@@ -184,14 +187,13 @@ public final class RuleChecker {
                     || ("simple".equals(e.getLanguage()) && value != null && !value.contains("${")));
             if (literal && value != null && !RuleVocabulary.isStandardEvent(value.trim())) {
                 String near = RuleVocabulary.closest(value.trim(), RuleVocabulary.STANDARD_EVENTS);
-                String msg = "'" + value + "' is not a TikTok standard event" + (near == null
-                        ? "; it is sent as a custom event (reporting and audiences only)"
-                        : " (did you mean " + near + "?); as written it is sent as a custom event");
+                String msg = "'" + value + "' is not a TikTok standard event" + (near == null ? "" : " (did you mean " + near + "?)");
                 int l = lineOf(c.text, value, null, line);
                 if (customEvents == CustomEvents.REJECT) {
-                    c.error(l, msg + "; forwarder.rules.custom-events=reject");
+                    c.error(l, msg + "; custom events are refused (forwarder.rules.custom-events=reject)");
                 } else {
-                    c.warn(l, msg);
+                    c.warn(l, msg + (near == null ? "; it is sent as a custom event (reporting and audiences only)"
+                            : "; as written it is sent as a custom event"));
                 }
             }
         }

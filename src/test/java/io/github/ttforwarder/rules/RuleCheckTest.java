@@ -57,14 +57,16 @@ class RuleCheckTest {
         assertEquals(1, code[0], out);
         String d = dir.toString();
         assertTrue(out.contains(d + "/bad.yaml:4: warning: 'Purchse' is not a TikTok standard event (did you mean Purchase?)"), out);
-        assertTrue(out.contains(d + "/bad.yaml:6: error: unknown header 'tiktok.properties.qurey': the mapping never reads it "
-                + "(did you mean tiktok.properties.query?) (bad)"), out);
+        assertTrue(out.contains(d + "/bad.yaml:6: error: unknown field 'properties.qurey': the mapping never reads it "
+                + "(did you mean properties.query?) (bad)"), out);
         assertTrue(out.lines().anyMatch(l -> l.startsWith(d + "/broken.xml:4: error: does not parse")), out);
         assertTrue(out.contains("2 rule(s), 2 error(s), 1 warning(s)"), out);
         assertTrue(out.lines().noneMatch(l -> l.startsWith("\tat ")), "no stack trace");
         // custom events rejected: the misspelt name becomes an error too
-        run(code, dir.toString(), "--custom-events=reject");
+        out = run(code, dir.toString(), "--custom-events=reject");
         assertEquals(1, code[0]);
+        assertTrue(out.contains(d + "/bad.yaml:4: error: 'Purchse' is not a TikTok standard event (did you mean Purchase?); "
+                + "custom events are refused (forwarder.rules.custom-events=reject) (bad)"), out);
         Files.delete(dir.resolve("bad.yaml"));
         Files.delete(dir.resolve("broken.xml"));
         out = run(code, dir.toString());
