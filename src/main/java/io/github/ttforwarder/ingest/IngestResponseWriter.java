@@ -278,8 +278,7 @@ public class IngestResponseWriter {
         try (JsonParser p = mapper.getFactory().createParser(json)) {
             JsonToken t;
             while ((t = p.nextToken()) != null) {
-                String name = t == JsonToken.VALUE_STRING ? p.currentName() : null;
-                if (t == JsonToken.VALUE_STRING && (name == null || !ECHOED_IDS.contains(name))
+                if (t == JsonToken.VALUE_STRING && !isEchoedId(p.currentName())
                         && io.github.ttforwarder.security.PersonalData.contains(p.getText())) {
                     return true;
                 }
@@ -288,6 +287,10 @@ public class IngestResponseWriter {
         } catch (java.io.IOException e) {
             return true; // cannot happen for bytes Jackson just wrote; mask to be safe
         }
+    }
+
+    private static boolean isEchoedId(String field) {
+        return field != null && ECHOED_IDS.contains(field); // Set.of rejects contains(null): array items have no name
     }
 
     private static void noContent(Message m) {

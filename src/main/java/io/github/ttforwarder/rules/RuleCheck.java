@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Set;
 
 import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.model.RouteDefinition;
 
 /**
  * The rule check for CI: {@code java -cp 'target/quarkus-app/app/*:target/quarkus-app/lib/main/*:target/quarkus-app/lib/boot/*'
@@ -68,11 +67,7 @@ public final class RuleCheck {
                 names.add(name);
                 texts.add(text);
                 if (r.routes() != null) {
-                    for (RouteDefinition d : r.routes()) {
-                        if (d.getInput() != null && d.getInput().getEndpointUri() != null) {
-                            directs.add(RuleChecker.strip(d.getInput().getEndpointUri()));
-                        }
-                    }
+                    directs.addAll(RuleChecker.endpointsRead(r.routes()));
                 }
             }
             RuleChecker checker = new RuleChecker(camel, RuleChecker.CustomEvents.parse(custom));

@@ -65,11 +65,7 @@ public final class RuleChecker {
         List<RuleProblem> out = new ArrayList<>();
         Set<String> known = new java.util.HashSet<>(directs);
         known.add(RulePlan.ACTION);
-        for (RouteDefinition r : routes) {
-            if (r.getInput() != null && r.getInput().getEndpointUri() != null) {
-                known.add(strip(r.getInput().getEndpointUri()));
-            }
-        }
+        known.addAll(endpointsRead(routes));
         Set<String> ids = new java.util.HashSet<>();
         for (RouteDefinition r : routes) {
             Ctx c = new Ctx(file, text, r.getId(), lineOf(text, r.getId() == null ? null : "id", r.getId(), 1), out, known);
@@ -241,6 +237,17 @@ public final class RuleChecker {
     }
 
     /** {@code direct:name?x=y} → {@code direct:name}; {@code direct://name} → {@code direct:name}. */
+    /** @return the endpoints the routes read ({@code from:}), options stripped, e.g. {@code direct:name} */
+    static Set<String> endpointsRead(List<RouteDefinition> routes) {
+        Set<String> read = new java.util.HashSet<>();
+        for (RouteDefinition r : routes) {
+            if (r.getInput() != null && r.getInput().getEndpointUri() != null) {
+                read.add(strip(r.getInput().getEndpointUri()));
+            }
+        }
+        return read;
+    }
+
     static String strip(String uri) {
         String u = uri.trim();
         int q = u.indexOf('?');

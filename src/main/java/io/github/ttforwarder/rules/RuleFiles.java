@@ -187,34 +187,19 @@ public class RuleFiles {
             });
         }
         // Parse every changed file first, so a to: direct:x in one file finds the route reading direct:x in another
-        // file of the same change, whatever their names' order.
+        // file of the same change, whatever their names' order (a file's own routes are counted by the checker anyway).
         Map<String, Parsed> parsed = new TreeMap<>();
-        Map<String, Set<String>> readsByFile = new TreeMap<>();
+        Set<String> pendingReads = new HashSet<>();
         changed.forEach((name, text) -> {
             if (!isBlank(text)) {
                 Parsed p = parse(camel, present.get(name), name, text);
                 parsed.put(name, p);
-                Set<String> reads = new HashSet<>();
                 if (p.routes != null) {
-                    for (RouteDefinition d : p.routes) {
-                        if (d.getInput() != null && d.getInput().getEndpointUri() != null
-                                && d.getInput().getEndpointUri().startsWith("direct:")) {
-                            reads.add(RuleChecker.strip(d.getInput().getEndpointUri()));
-                        }
-                    }
+                    pendingReads.addAll(RuleChecker.endpointsRead(p.routes));
                 }
-                readsByFile.put(name, reads);
             }
         });
-        for (Map.Entry<String, String> e : changed.entrySet()) {
-            Set<String> others = new HashSet<>();
-            readsByFile.forEach((f, reads) -> {
-                if (!f.equals(e.getKey())) {
-                    others.addAll(reads);
-                }
-            });
-            load(e.getKey(), e.getValue(), parsed.get(e.getKey()), others);
-        }
+        changed.forEach((name, text) -> load(name, text, parsed.get(name), pendingReads));
     }
 
     /** @return problems of every file, by file */
@@ -226,7 +211,7 @@ public class RuleFiles {
 
     /**
      * @param parsed        the file parsed (null for an emptied file)
-     * @param pendingDirects {@code direct:} endpoints read by routes of the other files changed in the same scan
+     * @param pendingDirects endpoints read by routes of the files changed in the same scan
      */
     private void load(String name, String text, Parsed parsed, Set<String> pendingDirects) {
         FileState old = files.get(name);

@@ -123,14 +123,13 @@ public final class DeliveredKeyJournal implements AutoCloseable {
      *
      * @param hashes key hashes as pairs {@code hi, lo}, {@code 2 × n} longs
      * @param n      how many keys
-     * @return the epoch ms recorded with them
      * @throws IOException when the write fails
      */
-    public synchronized long append(long[] hashes, int n) throws IOException {
-        long now = clock.getAsLong();
+    public synchronized void append(long[] hashes, int n) throws IOException {
         if (out == null || n == 0) {
-            return now;
+            return;
         }
+        long now = clock.getAsLong();
         if (records + n > rotateAfter && records > 0) {
             rotate();
         }
@@ -143,7 +142,6 @@ public final class DeliveredKeyJournal implements AutoCloseable {
             out.write(buf);
         }
         records += n;
-        return now;
     }
 
     private void rotate() throws IOException {
